@@ -1,0 +1,196 @@
+/* Private structures and helpers shared by the C modules. Not installed, not part of the API. */
+#ifndef SP_INTERNAL_H
+#define SP_INTERNAL_H
+
+#include "staffpool.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define SP_VERSION "0.1.0"
+#define SP_MAX_ID_LEN 128
+#define SP_MAX_PERIODS 100000
+#define SP_MAX_HOURS 1e7 /* larger values are unit mistakes, not pools */
+#define SP_MAX_LEVEL 5
+#define SP_PRIORITY_COUNT 3
+
+/* ---- errors (error.c) ---- */
+int sp_fail(sp_error *err, int code, const char *fmt, ...);
+/* A validation failure about one record and field: "<kind> '<id>': <field>: <why>". */
+int sp_fail_field(sp_error *err, const char *kind, const char *id, const char *field,
+                  const char *fmt, ...);
+void sp_ok(sp_error *err);
+
+/* ---- string -> index map (idmap.c): open addressing, owns copies of its keys ---- */
+typedef struct sp_idmap {
+    char **keys;
+    int *values;
+    size_t capacity; /* power of two or 0 */
+    size_t count;
+} sp_idmap;
+
+void sp_idmap_free(sp_idmap *map);
+/* Index for key, or -1. */
+int sp_idmap_get(const sp_idmap *map, const char *key);
+/* Adds key -> value; returns SP_OK, SP_ENOMEM, or SP_EINVAL when the key is already present. */
+int sp_idmap_put(sp_idmap *map, const char *key, int value);
+
+/* Growable arrays: `sp_grow(&ptr, &cap, need, sizeof *ptr)` makes room for `need` elements. */
+int sp_grow(void *ptr_to_array, size_t *capacity, size_t need, size_t elem_size);
+char *sp_strdup(const char *s);
+
+/* ---- the pool (pool.c) ---- */
+typedef struct sp_partner {
+    char *id, *name;
+    double population;
+    int first_site; /* -1 until a site is added */
+} sp_partner;
+
+typedef struct sp_site {
+    char *id, *name;
+    int partner;
+    double lat, lon;
+} sp_site;
+
+typedef struct sp_skill {
+    char *id, *name;
+} sp_skill;
+
+typedef struct sp_staff_skill {
+    int skill;
+    int level;
+} sp_staff_skill;
+
+typedef struct sp_staff {
+    char *id, *name;
+    int partner, site;
+    double contracted, cost_per_hour, max_travel; /* max_travel < 0: unlimited */
+    int max_partners;                             /* <= 0: unlimited */
+    sp_staff_skill *skills;
+    size_t n_skills, cap_skills;
+    int *authorised; /* partner indices; none: all partners */
+    size_t n_authorised, cap_authorised;
+    double *available; /* per period */
+} sp_staff;
+
+typedef struct sp_demand {
+    int partner, site, skill, period;
+    double hours;
+    int min_level, priority, local_only;
+} sp_demand;
+
+typedef struct sp_rule {
+    int partner, skill, min_people;
+    double max_share;
+} sp_rule;
+
+typedef struct sp_travel_override {
+    int from, to;
+    double minutes;
+    int explicit_pair; /* given in this direction (not mirrored) */
+} sp_travel_override;
+
+struct sp_pool {
+    int periods;
+    double reserve_share, travel_speed_kmh, visit_hours, min_engagement;
+    double priority_weight[SP_PRIORITY_COUNT];
+
+    sp_partner *partners;
+    size_t n_partners, cap_partners;
+    sp_site *sites;
+    size_t n_sites, cap_sites;
+    sp_skill *skills;
+    size_t n_skills, cap_skills;
+    sp_staff *staff;
+    size_t n_staff, cap_staff;
+    sp_demand *demand;
+    size_t n_demand, cap_demand;
+    sp_rule *rules;
+    size_t n_rules, cap_rules;
+    sp_travel_override *travel;
+    size_t n_travel, cap_travel;
+
+    sp_idmap partner_ids, site_ids, skill_ids, staff_ids, rule_keys;
+};
+
+/* Level of staff s in skill k (0 if not held). */
+int sp_staff_level(const sp_staff *s, int skill);
+/* Whether staff s may work for partner p. */
+int sp_staff_authorised(const sp_staff *s, int partner);
+
+/* ---- travel (travel.c) ---- */
+/* Great-circle distance in km. */
+double sp_haversine_km(double lat1, double lon1, double lat2, double lon2);
+/* Dense site x site matrix of one-way minutes (overrides applied); caller frees. NULL on ENOMEM. */
+double *sp_travel_matrix(const sp_pool *pool);
+
+/* ---- solver layer (mip.c): the only code that calls GLPK ---- */
+typedef struct sp_mip sp_mip;
+
+enum { SP_ROW_LE = 0, SP_ROW_GE = 1, SP_ROW_EQ = 2 };
+#define SP_MIP_MAX_TERMS 4
+
+sp_mip *sp_mip_new(int n_terms);
+void sp_mip_free(sp_mip *mip);
+/* Column index (0-based) or a negative error code. ub may be HUGE_VAL. */
+int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary);
+int sp_mip_add_row(sp_mip *mip, int type, double rhs);
+int sp_mip_add_coef(sp_mip *mip, int row, int col, double value);
+int sp_mip_set_obj(sp_mip *mip, int term, int col, double coef);
+/* Marks term t as one whose optimum the LP relaxation attains (binaries do not affect it), so the
+ * stage is solved as an LP. The model builder must know this to be true. */
+void sp_mip_set_lp_exact(sp_mip *mip, int term);
+size_t sp_mip_cols(const sp_mip *mip);
+size_t sp_mip_rows(const sp_mip *mip);
+size_t sp_mip_binaries(const sp_mip *mip);
+
+typedef struct sp_mip_result {
+    int status;      /* SP_STATUS_* */
+    int stop_reason; /* SP_STOP_* */
+    double *x;       /* column values (NULL when no solution); owned, free with sp_mip_result_clear */
+    double term_value[SP_MIP_MAX_TERMS];
+    double term_bound[SP_MIP_MAX_TERMS];
+    double seconds;
+} sp_mip_result;
+
+void sp_mip_result_clear(sp_mip_result *res);
+
+/* Lexicographic solve of all terms (see docs/model.md "How the order is guaranteed"). Returns 0
+ * with res filled whatever the status, or SP_ESOLVER / SP_ENOMEM. */
+int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_options *opts,
+                     sp_error *err);
+
+/* Test hook: when set, the solver layer passes GLPK an invalid column index to raise a fatal
+ * GLPK error inside the trap. */
+void sp_mip_inject_glpk_fault(sp_mip *mip);
+
+/* Monotonic wall clock in seconds. */
+double sp_now(void);
+int sp_cancel_is_raised(const sp_cancel *cancel);
+
+/* ---- solution (solution.c): self-contained copy of a plan ---- */
+struct sp_solution {
+    int status, stop_reason;
+    double gap, seconds;
+    sp_term terms[SP_TERM_COUNT];
+    size_t columns, rows, binaries;
+    char **strings; /* owned copies of every id the arrays point to */
+    size_t n_strings;
+    sp_assignment *assignments;
+    size_t n_assignments;
+    sp_unmet *unmet;
+    size_t n_unmet;
+    sp_partner_summary *partners;
+    size_t n_partners;
+    sp_resilience *resilience;
+    size_t n_resilience;
+};
+
+/* Copies of the pool's ids, owned by sol, indexed like the pool's lists. */
+typedef struct sp_id_copies {
+    const char **partner, **site, **skill, **staff;
+} sp_id_copies;
+int sp_solution_copy_ids(sp_solution *sol, sp_id_copies *ids, const sp_pool *pool);
+void sp_id_copies_free(sp_id_copies *ids);
+
+#endif

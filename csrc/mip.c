@@ -1,0 +1,510 @@
+/* The solver layer: the only code that calls GLPK.
+ *
+ * A model builder describes a MIP as plain data (sp_mip); sp_mip_solve_lex turns it into one GLPK
+ * problem and minimises its objective terms in strict order, each stage constrained to keep the
+ * earlier terms at their values. Everything GLPK does happens inside a trap: GLPK's fatal errors
+ * (which would abort() the host process) longjmp back here, the thread's GLPK environment is freed
+ * and the error becomes SP_ESOLVER. The library owns the wall-clock budget: GLPK's tm_lim does not
+ * count the LP before branching, so each call only gets what is left, and the branch-and-cut
+ * callback stops the search when the deadline passes or the cancel flag is raised. */
+#include "internal.h"
+
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sparse_vec {
+    int *index;
+    double *value;
+    size_t n, cap_index, cap_value;
+} sparse_vec;
+
+struct sp_mip {
+    int n_terms;
+    double *col_lb, *col_ub;
+    unsigned char *col_binary;
+    size_t n_cols, cap_lb, cap_ub, cap_bin;
+    int *row_type;
+    double *row_rhs;
+    size_t n_rows, cap_type, cap_rhs;
+    int *coef_row, *coef_col;
+    double *coef_value;
+    size_t n_coefs, cap_cr, cap_cc, cap_cv;
+    sparse_vec objective[SP_MIP_MAX_TERMS];
+    int lp_exact[SP_MIP_MAX_TERMS];
+    size_t n_binaries;
+    int inject_fault;
+};
+
+sp_mip *sp_mip_new(int n_terms)
+{
+    if (n_terms < 1 || n_terms > SP_MIP_MAX_TERMS)
+        return NULL;
+    sp_mip *mip = calloc(1, sizeof *mip);
+    if (mip)
+        mip->n_terms = n_terms;
+    return mip;
+}
+
+void sp_mip_free(sp_mip *mip)
+{
+    if (!mip)
+        return;
+    free(mip->col_lb), free(mip->col_ub), free(mip->col_binary);
+    free(mip->row_type), free(mip->row_rhs);
+    free(mip->coef_row), free(mip->coef_col), free(mip->coef_value);
+    for (int t = 0; t < SP_MIP_MAX_TERMS; t++)
+        free(mip->objective[t].index), free(mip->objective[t].value);
+    free(mip);
+}
+
+int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary)
+{
+    size_t need = mip->n_cols + 1;
+    if (need > INT_MAX - 1)
+        return SP_ERANGE;
+    if (sp_grow(&mip->col_lb, &mip->cap_lb, need, sizeof(double)) ||
+        sp_grow(&mip->col_ub, &mip->cap_ub, need, sizeof(double)) ||
+        sp_grow(&mip->col_binary, &mip->cap_bin, need, 1))
+        return SP_ENOMEM;
+    mip->col_lb[mip->n_cols] = binary ? 0.0 : lb;
+    mip->col_ub[mip->n_cols] = binary ? 1.0 : ub;
+    mip->col_binary[mip->n_cols] = binary != 0;
+    mip->n_binaries += binary != 0;
+    return (int)mip->n_cols++;
+}
+
+int sp_mip_add_row(sp_mip *mip, int type, double rhs)
+{
+    size_t need = mip->n_rows + 1;
+    if (need > INT_MAX - 1)
+        return SP_ERANGE;
+    if (sp_grow(&mip->row_type, &mip->cap_type, need, sizeof(int)) ||
+        sp_grow(&mip->row_rhs, &mip->cap_rhs, need, sizeof(double)))
+        return SP_ENOMEM;
+    mip->row_type[mip->n_rows] = type;
+    mip->row_rhs[mip->n_rows] = rhs;
+    return (int)mip->n_rows++;
+}
+
+int sp_mip_add_coef(sp_mip *mip, int row, int col, double value)
+{
+    size_t need = mip->n_coefs + 1;
+    if (need > INT_MAX - 1)
+        return SP_ERANGE;
+    if (sp_grow(&mip->coef_row, &mip->cap_cr, need, sizeof(int)) ||
+        sp_grow(&mip->coef_col, &mip->cap_cc, need, sizeof(int)) ||
+        sp_grow(&mip->coef_value, &mip->cap_cv, need, sizeof(double)))
+        return SP_ENOMEM;
+    mip->coef_row[mip->n_coefs] = row;
+    mip->coef_col[mip->n_coefs] = col;
+    mip->coef_value[mip->n_coefs] = value;
+    mip->n_coefs++;
+    return SP_OK;
+}
+
+int sp_mip_set_obj(sp_mip *mip, int term, int col, double coef)
+{
+    if (term < 0 || term >= mip->n_terms)
+        return SP_ERANGE;
+    sparse_vec *v = &mip->objective[term];
+    if (sp_grow(&v->index, &v->cap_index, v->n + 1, sizeof(int)) ||
+        sp_grow(&v->value, &v->cap_value, v->n + 1, sizeof(double)))
+        return SP_ENOMEM;
+    v->index[v->n] = col;
+    v->value[v->n] = coef;
+    v->n++;
+    return SP_OK;
+}
+
+void sp_mip_set_lp_exact(sp_mip *mip, int term)
+{
+    if (term >= 0 && term < mip->n_terms)
+        mip->lp_exact[term] = 1;
+}
+
+size_t sp_mip_cols(const sp_mip *mip) { return mip->n_cols; }
+size_t sp_mip_rows(const sp_mip *mip) { return mip->n_rows; }
+size_t sp_mip_binaries(const sp_mip *mip) { return mip->n_binaries; }
+void sp_mip_inject_glpk_fault(sp_mip *mip) { mip->inject_fault = 1; }
+
+void sp_mip_result_clear(sp_mip_result *res)
+{
+    free(res->x);
+    memset(res, 0, sizeof *res);
+}
+
+/* ---- the trapped run ---- */
+
+typedef struct run {
+    jmp_buf jump;
+    char glpk_text[1024]; /* tail of GLPK's terminal output, for error messages */
+    int log_level;
+    double rel_gap;
+    double deadline; /* sp_now() value; HUGE_VAL: none */
+    const sp_cancel *cancel;
+    int stop_reason;
+    /* branch-and-cut state of the current stage */
+    const double *start_x; /* 1-based incumbent to hand to GLPK, or NULL */
+    int start_given;
+    double best_bound;
+    /* buffers freed on every exit path, including a longjmp */
+    int *ia, *ja;
+    double *ar;
+    double *x, *prev_x;
+    glp_prob *lp;
+} run;
+
+static int on_term(void *info, const char *text)
+{
+    run *r = info;
+    size_t have = strlen(r->glpk_text), add = strlen(text), cap = sizeof r->glpk_text - 1;
+    if (add >= cap) {
+        text += add - cap;
+        add = cap;
+    }
+    if (have + add > cap) {
+        size_t drop = have + add - cap;
+        memmove(r->glpk_text, r->glpk_text + drop, have - drop + 1);
+        have -= drop;
+    }
+    memcpy(r->glpk_text + have, text, add + 1);
+    if (r->log_level > 0)
+        fputs(text, stderr); /* never stdout: it may carry a command's JSON */
+    return 1;
+}
+
+static void on_error(void *info)
+{
+    run *r = info;
+    longjmp(r->jump, 1);
+}
+
+static int should_stop(run *r)
+{
+    if (sp_cancel_is_raised(r->cancel))
+        r->stop_reason = SP_STOP_CANCELLED;
+    else if (sp_now() >= r->deadline)
+        r->stop_reason = SP_STOP_TIME_LIMIT;
+    return r->stop_reason != SP_STOP_NONE;
+}
+
+static void on_branch(glp_tree *tree, void *info)
+{
+    run *r = info;
+    int reason = glp_ios_reason(tree);
+    if (reason == GLP_IHEUR && r->start_x && !r->start_given) {
+        glp_ios_heur_sol(tree, r->start_x);
+        r->start_given = 1;
+    }
+    int best = glp_ios_best_node(tree);
+    if (best) {
+        double bound = glp_ios_node_bound(tree, best);
+        if (bound > r->best_bound)
+            r->best_bound = bound;
+    }
+    if (should_stop(r))
+        glp_ios_terminate(tree);
+}
+
+static int remaining_ms(const run *r)
+{
+    if (r->deadline == HUGE_VAL)
+        return INT_MAX;
+    double ms = (r->deadline - sp_now()) * 1000.0;
+    return ms <= 0 ? 0 : ms >= INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void load_problem(run *r, const sp_mip *mip)
+{
+    glp_prob *lp = r->lp;
+    glp_set_obj_dir(lp, GLP_MIN);
+    if (mip->n_cols)
+        glp_add_cols(lp, (int)mip->n_cols);
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        int col = (int)j + 1;
+        double lb = mip->col_lb[j], ub = mip->col_ub[j];
+        if (mip->col_binary[j])
+            glp_set_col_kind(lp, col, GLP_BV);
+        else if (ub == HUGE_VAL)
+            glp_set_col_bnds(lp, col, GLP_LO, lb, 0.0);
+        else if (lb == ub)
+            glp_set_col_bnds(lp, col, GLP_FX, lb, ub);
+        else
+            glp_set_col_bnds(lp, col, GLP_DB, lb, ub);
+    }
+    if (mip->n_rows)
+        glp_add_rows(lp, (int)mip->n_rows);
+    for (size_t i = 0; i < mip->n_rows; i++) {
+        int row = (int)i + 1, type = mip->row_type[i];
+        double rhs = mip->row_rhs[i];
+        glp_set_row_bnds(lp, row, type == SP_ROW_LE ? GLP_UP : type == SP_ROW_GE ? GLP_LO : GLP_FX,
+                         rhs, rhs);
+    }
+    for (size_t k = 0; k < mip->n_coefs; k++) {
+        r->ia[k + 1] = mip->coef_row[k] + 1;
+        r->ja[k + 1] = mip->coef_col[k] + 1;
+        r->ar[k + 1] = mip->coef_value[k];
+    }
+    glp_load_matrix(lp, (int)mip->n_coefs, r->ia, r->ja, r->ar);
+    if (mip->inject_fault) /* a column that does not exist: GLPK treats this as fatal */
+        glp_set_col_bnds(lp, (int)mip->n_cols + 7, GLP_LO, 0.0, 0.0);
+}
+
+static void set_objective(glp_prob *lp, const sp_mip *mip, int term)
+{
+    for (size_t j = 0; j < mip->n_cols; j++)
+        glp_set_obj_coef(lp, (int)j + 1, 0.0);
+    const sparse_vec *v = &mip->objective[term];
+    for (size_t k = 0; k < v->n; k++)
+        glp_set_obj_coef(lp, v->index[k] + 1, glp_get_obj_coef(lp, v->index[k] + 1) + v->value[k]);
+}
+
+static double term_value(const sp_mip *mip, int term, const double *x1)
+{
+    const sparse_vec *v = &mip->objective[term];
+    double sum = 0.0;
+    for (size_t k = 0; k < v->n; k++)
+        sum += v->value[k] * x1[v->index[k] + 1];
+    return sum;
+}
+
+/* Keeps term `term` at most `value` (plus a tolerance) in every later stage. */
+static void freeze_term(run *r, const sp_mip *mip, int term, double value)
+{
+    int row = glp_add_rows(r->lp, 1);
+    glp_set_row_bnds(r->lp, row, GLP_UP, 0.0, value + 1e-7 * fmax(1.0, fabs(value)));
+    /* GLPK wants distinct column indices per row: merge duplicates through the objective. */
+    set_objective(r->lp, mip, term);
+    int n = 0;
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        double c = glp_get_obj_coef(r->lp, (int)j + 1);
+        if (c != 0.0) {
+            n++;
+            r->ja[n] = (int)j + 1;
+            r->ar[n] = c;
+        }
+    }
+    glp_set_mat_row(r->lp, row, n, r->ja, r->ar);
+}
+
+/* Solves the LP relaxation of the current stage; returns GLPK's code. */
+static int solve_lp(run *r, int first)
+{
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
+    smcp.meth = GLP_DUALP;
+    smcp.presolve = GLP_OFF;
+    smcp.tm_lim = remaining_ms(r);
+    if (first)
+        glp_std_basis(r->lp);
+    int ret = glp_simplex(r->lp, &smcp);
+    if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
+        glp_std_basis(r->lp);
+        smcp.tm_lim = remaining_ms(r);
+        ret = glp_simplex(r->lp, &smcp);
+    }
+    return ret;
+}
+
+typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE } stage_outcome;
+
+static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int first, int prev_integral,
+                                 double *bound)
+{
+    size_t n = mip->n_cols;
+    *bound = 0.0;
+    int ret = solve_lp(r, first);
+    if (ret == GLP_ETMLIM) {
+        r->stop_reason = SP_STOP_TIME_LIMIT;
+        return STAGE_NO_X;
+    }
+    if (ret != 0 || glp_get_status(r->lp) == GLP_UNBND)
+        return STAGE_INFEASIBLE; /* cannot happen for a well-built model; handled as no plan */
+    if (glp_get_status(r->lp) == GLP_NOFEAS)
+        return STAGE_INFEASIBLE;
+    *bound = glp_get_obj_val(r->lp);
+    if (!mip->n_binaries || mip->lp_exact[term]) {
+        for (size_t j = 1; j <= n; j++)
+            r->x[j] = glp_get_col_prim(r->lp, (int)j);
+        return STAGE_PROVED;
+    }
+    if (should_stop(r))
+        return STAGE_NO_X;
+
+    glp_iocp iocp;
+    glp_init_iocp(&iocp);
+    iocp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
+    iocp.presolve = GLP_OFF; /* keeps column numbers for injected incumbents */
+    iocp.br_tech = GLP_BR_PCH;
+    iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
+    iocp.tm_lim = remaining_ms(r);
+    iocp.mip_gap = r->rel_gap;
+    iocp.cb_func = on_branch;
+    iocp.cb_info = r;
+    r->start_x = prev_integral ? r->prev_x : NULL;
+    r->start_given = 0;
+    r->best_bound = *bound;
+    ret = glp_intopt(r->lp, &iocp);
+    if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
+        r->stop_reason = SP_STOP_TIME_LIMIT;
+    int status = glp_mip_status(r->lp);
+    if (status == GLP_NOFEAS)
+        return STAGE_INFEASIBLE;
+    if (status != GLP_OPT && status != GLP_FEAS)
+        return STAGE_NO_X;
+    for (size_t j = 1; j <= n; j++)
+        r->x[j] = glp_mip_col_val(r->lp, (int)j);
+    double value = glp_mip_obj_val(r->lp);
+    *bound = fmin(value, fmax(*bound, r->best_bound));
+    if (status == GLP_OPT && ret == 0) {
+        /* GLPK stops with GLP_OPT once the tree is empty or the gap is below mip_gap. */
+        *bound = fmin(value, fmax(*bound, value - r->rel_gap * fabs(value)));
+        return STAGE_PROVED;
+    }
+    return STAGE_STOPPED_WITH_X;
+}
+
+/* The stage loop; runs inside the trap. Returns SP_OK or a negative code. */
+static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
+{
+    size_t n = mip->n_cols;
+    load_problem(r, mip);
+    int have_x = 0, prev_integral = 0, all_proved = 1;
+    for (int term = 0; term < mip->n_terms; term++) {
+        if (term > 0)
+            freeze_term(r, mip, term - 1, res->term_value[term - 1]);
+        set_objective(r->lp, mip, term);
+        if (should_stop(r)) {
+            all_proved = 0;
+            break;
+        }
+        double bound;
+        stage_outcome outcome = solve_stage(r, mip, term, term == 0, prev_integral, &bound);
+        if (outcome == STAGE_INFEASIBLE && term == 0) {
+            res->status = SP_STATUS_INFEASIBLE;
+            return SP_OK;
+        }
+        res->term_bound[term] = bound;
+        if (outcome == STAGE_PROVED || outcome == STAGE_STOPPED_WITH_X) {
+            memcpy(r->prev_x, r->x, (n + 1) * sizeof *r->x);
+            have_x = 1;
+            prev_integral = !mip->n_binaries || !mip->lp_exact[term];
+            res->term_value[term] = term_value(mip, term, r->prev_x);
+            if (res->term_bound[term] > res->term_value[term])
+                res->term_bound[term] = res->term_value[term];
+        }
+        if (outcome != STAGE_PROVED) {
+            all_proved = 0;
+            break;
+        }
+    }
+    if (!have_x) {
+        res->status = SP_STATUS_NO_SOLUTION;
+        return SP_OK;
+    }
+    res->x = malloc((n ? n : 1) * sizeof *res->x);
+    if (!res->x)
+        return SP_ENOMEM;
+    memcpy(res->x, r->prev_x + 1, n * sizeof *res->x);
+    for (int term = 0; term < mip->n_terms; term++)
+        res->term_value[term] = term_value(mip, term, r->prev_x);
+    res->status = all_proved ? SP_STATUS_OPTIMAL : SP_STATUS_FEASIBLE;
+    return SP_OK;
+}
+
+static void free_buffers(run *r)
+{
+    free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x);
+    r->ia = r->ja = NULL;
+    r->ar = r->x = r->prev_x = NULL;
+}
+
+int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_options *opts,
+                     sp_error *err)
+{
+    double start = sp_now();
+    memset(res, 0, sizeof *res);
+    sp_solve_options defaults;
+    if (!opts) {
+        sp_solve_options_init(&defaults);
+        opts = &defaults;
+    }
+    run *r = calloc(1, sizeof *r);
+    if (!r)
+        return sp_fail(err, SP_ENOMEM, "out of memory starting a solve");
+    r->log_level = opts->log_level;
+    r->rel_gap = opts->rel_gap;
+    r->cancel = opts->cancel;
+    r->deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
+    size_t width = (mip->n_coefs > mip->n_cols ? mip->n_coefs : mip->n_cols) + 2;
+    r->ia = malloc(width * sizeof *r->ia);
+    r->ja = malloc(width * sizeof *r->ja);
+    r->ar = malloc(width * sizeof *r->ar);
+    r->x = calloc(mip->n_cols + 1, sizeof *r->x);
+    r->prev_x = calloc(mip->n_cols + 1, sizeof *r->prev_x);
+    if (!r->ia || !r->ja || !r->ar || !r->x || !r->prev_x) {
+        free_buffers(r);
+        free(r);
+        return sp_fail(err, SP_ENOMEM, "out of memory for a model of %zu columns", mip->n_cols);
+    }
+    /* GLPK aborts if it cannot create its environment, before any hook could catch it, so the
+     * environment is created first and on its own. */
+    int env = glp_init_env();
+    if (env != 0 && env != 1) {
+        free_buffers(r);
+        free(r);
+        return sp_fail(err, SP_ESOLVER, "GLPK could not initialise its environment (%d)", env);
+    }
+    glp_term_hook(on_term, r);
+    glp_error_hook(on_error, r);
+    int rc;
+    if (setjmp(r->jump) == 0) {
+        r->lp = glp_create_prob();
+        rc = run_stages(r, mip, res);
+        res->stop_reason = r->stop_reason;
+        glp_delete_prob(r->lp);
+        glp_term_hook(NULL, NULL);
+        glp_error_hook(NULL, NULL);
+        glp_free_env();
+        if (rc)
+            rc = sp_fail(err, rc, "out of memory reading the solution");
+        else
+            sp_ok(err);
+    } else {
+        /* A GLPK fatal error: every GLPK object of this thread is now unusable. */
+        glp_free_env();
+        char *text = r->glpk_text;
+        size_t len = strlen(text);
+        while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+            text[--len] = '\0';
+        rc = sp_fail(err, SP_ESOLVER, "GLPK error: %s", *text ? text : "(no message)");
+        sp_mip_result_clear(res);
+    }
+    if (rc)
+        sp_mip_result_clear(res);
+    res->seconds = sp_now() - start;
+    free_buffers(r);
+    free(r);
+    return rc;
+}
+
+int sp_selftest_glpk_trap(sp_error *err)
+{
+    sp_mip *mip = sp_mip_new(1);
+    if (!mip)
+        return sp_fail(err, SP_ENOMEM, "out of memory");
+    int col = sp_mip_add_col(mip, 0.0, 1.0, 0);
+    sp_mip_set_obj(mip, 0, col, 1.0);
+    sp_mip_inject_glpk_fault(mip);
+    sp_mip_result res;
+    int rc = sp_mip_solve_lex(&res, mip, NULL, err);
+    sp_mip_result_clear(&res);
+    sp_mip_free(mip);
+    return rc;
+}
