@@ -52,4 +52,5 @@ void sp_solve_options_init(sp_solve_options *opts)
     opts->rel_gap = 1e-6;
     opts->log_level = 0;
     opts->cancel = NULL;
+    opts->model_file = NULL;
 }

@@ -114,10 +114,13 @@ void sp_cancel_raise(sp_cancel *cancel); /* thread-safe */
 void sp_cancel_reset(sp_cancel *cancel);
 
 typedef struct sp_solve_options {
-    double time_limit;   /* seconds of wall clock for the whole solve; <= 0: none */
+    double time_limit;   /* seconds of wall clock for the whole solve; < 0 (default): none;
+                            0: stop at once (status NO_SOLUTION) */
     double rel_gap;      /* relative MIP gap at which a stage counts as solved (default 1e-6) */
     int log_level;       /* 0 silent (default), 1 errors, 2 progress, 3 everything (to stderr) */
     sp_cancel *cancel;   /* may be NULL; not owned */
+    const char *model_file; /* if not NULL, the first stage's model is written there (free MPS)
+                               for inspection with other solvers; not owned */
 } sp_solve_options;
 
 /* Fills the defaults. */

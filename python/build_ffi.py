@@ -1,0 +1,53 @@
+"""CFFI builder (API mode, out of line) for staffpool._native.
+
+The cdef is cut from include/staffpool.h between its CFFI-CDEF markers, so the header and the
+bindings cannot drift apart. Run directly (`python build_ffi.py`) to build the extension in place
+next to the package, or through setuptools' `cffi_modules` when pip installs the package.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sys
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+HEADER = os.path.join(ROOT, "include", "staffpool.h")
+
+
+def _cdef_text() -> str:
+    with open(HEADER, encoding="utf-8") as f:
+        text = f.read()
+    begin = text.index("CFFI-CDEF-BEGIN")
+    begin = text.index("\n", begin) + 1
+    end = text.rindex("\n", 0, text.index("CFFI-CDEF-END"))
+    return text[begin:end]
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(_cdef_text())
+ffibuilder.set_source(
+    "staffpool._native",
+    '#include "staffpool.h"',
+    sources=sorted(glob.glob(os.path.join(ROOT, "csrc", "*.c"))),
+    include_dirs=[os.path.join(ROOT, "include"), os.path.join(ROOT, "csrc")],
+    libraries=["glpk", "m"],
+    extra_compile_args=["-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall"],
+)
+
+
+def build_in_place() -> str:
+    """Compiles into build/ffi and copies the module into python/staffpool/."""
+    tmpdir = os.path.join(ROOT, "build", "ffi")
+    os.makedirs(tmpdir, exist_ok=True)
+    built = ffibuilder.compile(tmpdir=tmpdir, verbose=False)
+    target = os.path.join(HERE, "staffpool", os.path.basename(built))
+    shutil.copyfile(built, target)
+    return target
+
+
+if __name__ == "__main__":
+    print("built", os.path.relpath(build_in_place(), ROOT), file=sys.stderr)
