@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS_HOURS 1e-6  /* hours below this are rounding noise */
-#define EPS_SPARE 1e-5  /* spare capacity below this counts as fully used */
 
 size_t sp_alloc_pk(const sp_pool *pool, int partner, int skill)
 {

@@ -460,6 +460,30 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
     return SP_OK;
 }
 
+#define TRAPPED 1
+
+/* Everything GLPK does, inside the trap. Returns TRAPPED after a GLPK fatal error (the thread's
+ * GLPK environment is then already freed), else run_stages' code. Only r's heap object carries
+ * state across the longjmp, so no local here can be clobbered. */
+static int trapped_run(run *r, const sp_mip *mip, sp_mip_result *res)
+{
+    glp_term_hook(on_term, r);
+    glp_error_hook(on_error, r);
+    if (setjmp(r->jump) != 0) {
+        glp_free_env(); /* every GLPK object of this thread is now gone */
+        sp_mip_result_clear(res);
+        return TRAPPED;
+    }
+    r->lp = glp_create_prob();
+    int rc = run_stages(r, mip, res);
+    res->stop_reason = r->stop_reason;
+    glp_delete_prob(r->lp);
+    glp_term_hook(NULL, NULL);
+    glp_error_hook(NULL, NULL);
+    glp_free_env();
+    return rc;
+}
+
 static void free_buffers(run *r)
 {
     free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis);
@@ -473,10 +497,9 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     double start = sp_now();
     memset(res, 0, sizeof *res);
     sp_solve_options defaults;
-    if (!opts) {
-        sp_solve_options_init(&defaults);
+    sp_solve_options_init(&defaults);
+    if (!opts)
         opts = &defaults;
-    }
     run *r = calloc(1, sizeof *r);
     if (!r)
         return sp_fail(err, SP_ENOMEM, "out of memory starting a solve");
@@ -504,33 +527,20 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
         free(r);
         return sp_fail(err, SP_ESOLVER, "GLPK could not initialise its environment (%d)", env);
     }
-    glp_term_hook(on_term, r);
-    glp_error_hook(on_error, r);
-    int rc;
-    if (setjmp(r->jump) == 0) {
-        r->lp = glp_create_prob();
-        rc = run_stages(r, mip, res);
-        res->stop_reason = r->stop_reason;
-        glp_delete_prob(r->lp);
-        glp_term_hook(NULL, NULL);
-        glp_error_hook(NULL, NULL);
-        glp_free_env();
-        if (rc == SP_EINVAL)
-            rc = sp_fail_field(err, "options", NULL, "model_file", "cannot write '%.200s'",
-                               opts->model_file);
-        else if (rc)
-            rc = sp_fail(err, rc, "out of memory reading the solution");
-        else
-            sp_ok(err);
-    } else {
-        /* A GLPK fatal error: every GLPK object of this thread is now unusable. */
-        glp_free_env();
+    int rc = trapped_run(r, mip, res);
+    if (rc == TRAPPED) {
         char *text = r->glpk_text;
         size_t len = strlen(text);
         while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
             text[--len] = '\0';
         rc = sp_fail(err, SP_ESOLVER, "GLPK error: %s", *text ? text : "(no message)");
-        sp_mip_result_clear(res);
+    } else if (rc == SP_EINVAL) {
+        rc = sp_fail_field(err, "options", NULL, "model_file", "cannot write '%.200s'",
+                           opts->model_file);
+    } else if (rc) {
+        rc = sp_fail(err, rc, "out of memory reading the solution");
+    } else {
+        sp_ok(err);
     }
     if (rc)
         sp_mip_result_clear(res);

@@ -147,10 +147,11 @@ class Solution:
         return (frame.groupby(keys, sort=False, as_index=False)[["hours", "travel_hours", "cost"]]
                 .sum())
 
-    def summary(self) -> str:
+    def summary(self, pool: Any = None) -> str:
+        """A plain-text report; pass the pool to show partner names."""
         from .report import solution_summary
 
-        return solution_summary(self)
+        return solution_summary(self, pool)
 
     def __repr__(self) -> str:
         gap = "" if self.status == "optimal" else f", gap {self.gap:.2%}"
