@@ -27,23 +27,33 @@ def _cdef_text() -> str:
     return text[begin:end]
 
 
-ffibuilder = FFI()
-ffibuilder.cdef(_cdef_text())
-ffibuilder.set_source(
-    "staffpool._native",
-    '#include "staffpool.h"',
-    sources=sorted(glob.glob(os.path.join(ROOT, "csrc", "*.c"))),
-    include_dirs=[os.path.join(ROOT, "include"), os.path.join(ROOT, "csrc")],
-    libraries=["glpk", "m"],
-    extra_compile_args=["-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall"],
-)
+def make_builder(absolute_paths: bool) -> FFI:
+    """setuptools wants sources relative to the project root (its working directory); cffi's
+    in-place compile changes directory, so it needs absolute ones."""
+    sources = sorted(glob.glob(os.path.join(ROOT, "csrc", "*.c")))
+    if not absolute_paths:
+        sources = [os.path.relpath(path, ROOT) for path in sources]
+    builder = FFI()
+    builder.cdef(_cdef_text())
+    builder.set_source(
+        "staffpool._native",
+        '#include "staffpool.h"',
+        sources=sources,
+        include_dirs=[os.path.join(ROOT, "include"), os.path.join(ROOT, "csrc")],
+        libraries=["glpk", "m"],
+        extra_compile_args=["-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall"],
+    )
+    return builder
+
+
+ffibuilder = make_builder(absolute_paths=False)
 
 
 def build_in_place() -> str:
     """Compiles into build/ffi and copies the module into python/staffpool/."""
     tmpdir = os.path.join(ROOT, "build", "ffi")
     os.makedirs(tmpdir, exist_ok=True)
-    built = ffibuilder.compile(tmpdir=tmpdir, verbose=False)
+    built = make_builder(absolute_paths=True).compile(tmpdir=tmpdir, verbose=False)
     target = os.path.join(HERE, "staffpool", os.path.basename(built))
     shutil.copyfile(built, target)
     return target
