@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
 from typing import List, Optional
@@ -42,7 +43,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        return _run(_parser().parse_args(argv))
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: not an error of ours
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_PLAN
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         pool = Pool.demo() if args.command == "demo" else Pool.from_json(args.scenario)
         sol = solve(pool, time_limit=args.time_limit, gap=args.gap,
