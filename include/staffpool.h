@@ -245,6 +245,345 @@ const sp_resilience *sp_solution_resilience(const sp_solution *sol, size_t *n);
  * the SP_ESOLVER it turns into (with GLPK's message in err). The process must survive it. */
 int sp_selftest_glpk_trap(sp_error *err);
 
+/* ---- store (csrc/store.c): the only SQLite code ------------------------------------------- */
+/* One SQLite database holds the pool (input tables), the plans (output tables keyed by run) and
+ * the run history; docs/schema.md documents every table. Connections use WAL, synchronous=FULL,
+ * foreign_keys=ON and a busy timeout; the schema is versioned with PRAGMA user_version and
+ * migrated forward when a database is opened for writing. */
+
+/* Error codes of the store, in addition to the SP_E* codes above. */
+enum {
+    SP_EBUSY = -7,      /* another connection held the lock past the busy timeout */
+    SP_ENODB = -8,      /* missing, unreadable, corrupt, not a staffpool database, or from a newer
+                           staffpool; a missing path is never created (except by sp_store_create) */
+    SP_EREADONLY = -9,  /* a write was asked of a database that is read-only */
+    SP_ECHANGED = -10,  /* the inputs changed while a plan was solved: the plan was not written */
+    SP_EDB = -11        /* any other SQLite failure (I/O error, disk full...): message has its text */
+};
+
+enum { SP_STORE_SCHEMA_VERSION = 1 };
+enum { SP_STORE_READONLY = 1 }; /* sp_store_open flags */
+
+typedef struct sp_store sp_store;
+
+/* Creates a new database at path (a plain file path, not a URI) with the current schema. Fails
+ * with SP_EINVAL (field "path") if anything already exists there: an existing file is never
+ * touched. Close with sp_store_close. */
+int sp_store_create(sp_store **out, const char *path, sp_error *err);
+/* Opens an existing staffpool database; never creates a file. path may be a "file:" URI (e.g.
+ * "file:pool.db?mode=ro"). flags: 0 or SP_STORE_READONLY. busy_timeout: seconds to wait for a
+ * lock (< 0: 30 s). A writable open migrates an older schema forward (one transaction). */
+int sp_store_open(sp_store **out, const char *path, int flags, double busy_timeout, sp_error *err);
+void sp_store_close(sp_store *store); /* accepts NULL */
+/* 1 when the database cannot be written (opened read-only or not writable). */
+int sp_store_readonly(const sp_store *store);
+/* PRAGMA integrity_check and foreign_key_check; SP_ENODB with the first problem when not clean. */
+int sp_store_check(sp_store *store, sp_error *err);
+
+/* Replaces every input table with the records of pool (borrowed, not changed), in one
+ * BEGIN IMMEDIATE transaction; plans and runs are kept. name may be NULL; period_labels is NULL or
+ * an array of sp_pool_periods(pool) distinct strings (borrowed). */
+int sp_store_save_pool(sp_store *store, const sp_pool *pool, const char *name,
+                       const char *const *period_labels, sp_error *err);
+
+/* Inputs read for one plan: the pool over a horizon, the hash of every input table and the
+ * database's data_version, read in one read transaction. Free with sp_inputs_free. */
+typedef struct sp_inputs sp_inputs;
+/* Loads the pool through the sp_pool_add_* calls (so a hand-edited database is validated with
+ * errors naming the table, record and field). The pool covers periods first_period ..
+ * first_period + periods - 1 (periods <= 0: to the end), renumbered from 0; only demand and
+ * availability of those periods are read. */
+int sp_store_read_inputs(sp_inputs **out, sp_store *store, int first_period, int periods,
+                         sp_error *err);
+void sp_inputs_free(sp_inputs *inputs); /* accepts NULL */
+/* The loaded pool, owned by inputs (valid until sp_inputs_free). */
+const sp_pool *sp_inputs_pool(const sp_inputs *inputs);
+/* Hex SHA-256 of every input table, whatever the horizon; owned by inputs. */
+const char *sp_inputs_hash(const sp_inputs *inputs);
+/* The pool's name (owned by inputs; "" when none). */
+const char *sp_inputs_name(const sp_inputs *inputs);
+int sp_inputs_first_period(const sp_inputs *inputs);
+int sp_inputs_total_periods(const sp_inputs *inputs); /* periods in the database */
+/* Label of pool period p (0-based, relative to first_period); NULL when periods are unlabelled
+ * or p is out of range. Owned by inputs. */
+const char *sp_inputs_period_label(const sp_inputs *inputs, int p);
+/* Database id (demand.id) of the pool's demand record `index`; -1 when out of range. */
+long long sp_inputs_demand_id(const sp_inputs *inputs, size_t index);
+
+/* The nightly write. When sol has a plan: one BEGIN IMMEDIATE transaction checks that the inputs
+ * still hash as they did when read, records the run, writes the plan keyed by the run id and
+ * makes it current, then commits; the previous current plan is untouched until that commit. When
+ * sol has no plan (infeasible, stopped), only the run is recorded. If the inputs changed, nothing is
+ * written but a run with status "inputs_changed"; returns SP_ECHANGED. *run_id receives the id of
+ * the recorded run (0 when none could be recorded). command is a short text for the run history
+ * (borrowed). inputs and sol are borrowed. */
+int sp_store_write_plan(long long *run_id, sp_store *store, const sp_inputs *inputs,
+                        const sp_solution *sol, const char *command, sp_error *err);
+/* Records a run that produced no solution (status e.g. "bad_input" or "error") in its own
+ * transaction. inputs may be NULL; message may be NULL; strings are borrowed. */
+int sp_store_record_run(long long *run_id, sp_store *store, const sp_inputs *inputs,
+                        const char *command, const char *status, const char *message,
+                        double seconds, sp_error *err);
+/* Id of the current plan, 0 when there is none. */
+int sp_store_current_plan(long long *plan_id, sp_store *store, sp_error *err);
+
+/* Reading any table of the schema, row by row (for export and reports). */
+typedef struct sp_rows sp_rows;
+enum { SP_VALUE_NULL = 0, SP_VALUE_INT = 1, SP_VALUE_REAL = 2, SP_VALUE_TEXT = 3 };
+/* Name of table i of the schema (inputs first, then outputs), NULL past the end. Static text. */
+const char *sp_store_table(int i);
+/* 1 for the plan_* tables (keyed by plan_id), 0 otherwise, -1 for an unknown table. */
+int sp_store_table_is_plan(const char *table);
+/* Rows of a table of the schema (other names are refused), in stored order. For plan_* tables
+ * and plans, plan_id > 0 restricts them to one plan. The cursor holds a read transaction until it
+ * is freed: free it promptly with sp_rows_free. */
+int sp_store_rows(sp_rows **out, sp_store *store, const char *table, long long plan_id,
+                  sp_error *err);
+void sp_rows_free(sp_rows *rows); /* accepts NULL */
+int sp_rows_columns(const sp_rows *rows);
+const char *sp_rows_column_name(const sp_rows *rows, int col); /* owned by rows */
+/* Advances: 1 a row is ready, 0 no more rows, or a negative error code. */
+int sp_rows_next(sp_rows *rows, sp_error *err);
+int sp_rows_type(const sp_rows *rows, int col); /* SP_VALUE_* of the current row's value */
+long long sp_rows_int(const sp_rows *rows, int col);
+double sp_rows_real(const sp_rows *rows, int col);
+/* Text of the current row's value (NULL for NULL); valid until the next sp_rows_next. */
+const char *sp_rows_text(const sp_rows *rows, int col);
+
+/* Test hook (documented in docs/cli.md): sleep this many microseconds after each row written
+ * inside a write transaction, so that tests can kill a process in the middle of a write. */
+void sp_store_set_write_delay(sp_store *store, int microseconds);
+
+/* ---- redeployment (csrc/redeploy.c) ---- */
+/* Matches staff whose posts are deleted ("at risk") to vacancies across partners, in strict
+ * order: fewest compulsory redundancies, then least net cost, then fewest relocations, then best
+ * fit (docs/redeployment.md). The problem is its own handle, independent of sp_pool: it has its
+ * own partners, sites, skills, people, vacancies, leaving rates and retraining routes. Records
+ * refer to records added before them. Ids are 1..128 bytes, unique within their kind. */
+
+typedef struct sp_redeploy sp_redeploy;
+
+/* Vacancy kinds. EXPECTED vacancies are never added directly: they are generated from leaving
+ * rates when the problem is solved. */
+enum { SP_VACANCY_OPEN = 0, SP_VACANCY_WASTAGE = 1, SP_VACANCY_EXPECTED = 2 };
+
+/* Objective terms of a redeployment, in their strict order. */
+enum {
+    SP_RTERM_REDUNDANCIES = 0, /* compulsory redundancies */
+    SP_RTERM_NET_COST = 1,     /* cost of redeploying minus the redundancy costs it avoids */
+    SP_RTERM_RELOCATIONS = 2,  /* people who must relocate */
+    SP_RTERM_MISFIT = 3,       /* grades down + relative change of hours + preference rank */
+    SP_RTERM_COUNT = 4
+};
+
+/* Why a person is made redundant (the first that is true; docs/redeployment.md "Reasons"). */
+enum {
+    SP_RREASON_NONE = 0,           /* redeployed */
+    SP_RREASON_NO_VACANCY = 1,     /* no vacancy opens within the horizon at all */
+    SP_RREASON_GRADE = 2,          /* no vacancy at an acceptable grade */
+    SP_RREASON_TRAVEL = 3,         /* acceptable grades only beyond travel, unwilling to relocate */
+    SP_RREASON_NO_ROUTE = 4,       /* skill gap and no retraining route closes it */
+    SP_RREASON_TRAINING_LIMIT = 5, /* every route closing the gap exceeds the training limit */
+    SP_RREASON_TRAINING_TIME = 6,  /* training cannot finish before the post starts + trial */
+    SP_RREASON_TAKEN = 7,          /* suitable posts exist, all filled by others */
+    SP_RREASON_SEARCH_STOPPED = 8  /* a suitable post is unfilled: the solve stopped early */
+};
+
+/* Rules of a redeployment. sp_redeploy_rules_init fills the defaults shown. */
+typedef struct sp_redeploy_rules {
+    int grades_down;             /* posts down to this many grades below (default 1000: any) */
+    int grades_up;               /* posts up to this many grades above (default 0) */
+    double period_weeks;         /* length of a period in weeks (default 4) */
+    double training_limit_weeks; /* longest retraining accepted (default 26) */
+    double trial_weeks;          /* trial period in a new post, during which training may end
+                                    (default 4) */
+    int protection_periods;      /* periods of pay protection (default 13) */
+    double redundancy_cost;      /* cost of a redundancy for people without their own (default 0) */
+    double relocation_cost;      /* one-off cost of a relocation (default 8000) */
+    double travel_speed_kmh;     /* speed for travel times from coordinates (default 40) */
+    double excess_travel_cost;   /* paid per extra one-way minute per period (default 0) */
+    int excess_travel_periods;   /* periods the excess travel allowance is paid (default 13) */
+    double waiting_cost_share;   /* share of pay while waiting for a post that pool work does
+                                    not recover, 0..1 (default 0) */
+} sp_redeploy_rules;
+
+/* A person at risk. sp_redeploy_person_init sets every field to its default (strings NULL,
+ * home_lat/home_lon NaN, max_travel_minutes -1, redundancy_cost -1, the rest 0). Strings are
+ * borrowed during the call and copied. */
+typedef struct sp_redeploy_person {
+    const char *id;            /* required */
+    const char *partner_id;    /* current employer, required */
+    const char *post_id;       /* the deleted post, may be NULL */
+    const char *site_id;       /* site of the current post, required */
+    const char *home_site_id;  /* may be NULL: then home_lat/home_lon, or the current site when
+                                  both are NaN */
+    double home_lat, home_lon;
+    int grade;                 /* 1..1000, higher is more senior */
+    double pay;                /* pay per period in the current post, >= 0 */
+    double hours;              /* contracted hours per week, > 0 */
+    double max_travel_minutes; /* one way from home to a new post; < 0: unlimited */
+    int relocate;              /* 1: willing to relocate to a post beyond max travel */
+    int post_ends;             /* first period without the current post, 0..periods-1 */
+    double redundancy_cost;    /* < 0: the rules' redundancy_cost */
+} sp_redeploy_person;
+
+/* A vacancy (or a post that opens through a known leaver or retirement). */
+typedef struct sp_redeploy_vacancy {
+    const char *id;         /* required */
+    const char *partner_id; /* required */
+    const char *site_id;    /* NULL: the partner's first site */
+    const char *skill_id;   /* the essential skill, required */
+    int min_level;          /* 1..5 */
+    int grade;              /* 1..1000 */
+    double pay;             /* pay per period, >= 0 */
+    double hours;           /* hours per week, > 0 */
+    int start;              /* period the post starts, 0..periods-1 */
+    int kind;               /* SP_VACANCY_OPEN or SP_VACANCY_WASTAGE */
+} sp_redeploy_vacancy;
+
+/* Expected leavers at one partner and grade; their posts become SP_VACANCY_EXPECTED vacancies
+ * shaped like this record (docs/redeployment.md "Expected vacancies"). */
+typedef struct sp_redeploy_leaving {
+    const char *id;         /* required; generated vacancies are "<id>#1", "<id>#2", ... */
+    const char *partner_id; /* required */
+    const char *site_id;    /* NULL: the partner's first site */
+    const char *skill_id;   /* required */
+    int min_level;          /* 1..5 */
+    int grade;              /* 1..1000 */
+    double pay;             /* pay per period, >= 0 */
+    double hours;           /* hours per week, > 0 */
+    double headcount;       /* staff in post at this partner and grade, not at risk, >= 0 */
+    double annual_rate;     /* share of them leaving per year, 0 <= rate < 1 */
+} sp_redeploy_leaving;
+
+void sp_redeploy_rules_init(sp_redeploy_rules *rules);
+void sp_redeploy_person_init(sp_redeploy_person *person);
+void sp_redeploy_vacancy_init(sp_redeploy_vacancy *vacancy);
+void sp_redeploy_leaving_init(sp_redeploy_leaving *leaving);
+
+/* A new empty problem over `periods` periods (1..100000). Free with sp_redeploy_free. */
+int sp_redeploy_new(sp_redeploy **out, int periods, sp_error *err);
+void sp_redeploy_free(sp_redeploy *rd);
+
+/* Replaces the rules after checking every field (nothing changes on error). */
+int sp_redeploy_set_rules(sp_redeploy *rd, const sp_redeploy_rules *rules, sp_error *err);
+/* Copies the current rules into *out. */
+void sp_redeploy_get_rules(sp_redeploy_rules *out, const sp_redeploy *rd);
+
+int sp_redeploy_add_partner(sp_redeploy *rd, const char *id, sp_error *err);
+int sp_redeploy_add_site(sp_redeploy *rd, const char *id, const char *partner_id, double lat,
+                         double lon, sp_error *err);
+/* One-way minutes between two sites; also sets the reverse unless it was given itself. */
+int sp_redeploy_set_travel_minutes(sp_redeploy *rd, const char *from_site, const char *to_site,
+                                   double minutes, sp_error *err);
+int sp_redeploy_add_skill(sp_redeploy *rd, const char *id, sp_error *err);
+int sp_redeploy_add_person(sp_redeploy *rd, const sp_redeploy_person *person, sp_error *err);
+/* Level 1..5, each skill once per person. */
+int sp_redeploy_add_person_skill(sp_redeploy *rd, const char *person_id, const char *skill_id,
+                                 int level, sp_error *err);
+/* Preferred partners of a person, most preferred first (one call per partner). */
+int sp_redeploy_add_preference(sp_redeploy *rd, const char *person_id, const char *partner_id,
+                               sp_error *err);
+int sp_redeploy_add_vacancy(sp_redeploy *rd, const sp_redeploy_vacancy *vacancy, sp_error *err);
+int sp_redeploy_add_leaving(sp_redeploy *rd, const sp_redeploy_leaving *leaving, sp_error *err);
+/* A retraining route: someone holding from_skill at from_level or above can reach to_skill at
+ * to_level in `weeks` (0..520) for `cost` (>= 0). Levels 1..5. */
+int sp_redeploy_add_route(sp_redeploy *rd, const char *from_skill, int from_level,
+                          const char *to_skill, int to_level, double weeks, double cost,
+                          sp_error *err);
+
+size_t sp_redeploy_person_count(const sp_redeploy *rd);
+size_t sp_redeploy_vacancy_count(const sp_redeploy *rd); /* added ones, not expected ones */
+
+typedef struct sp_redeploy_result sp_redeploy_result;
+
+/* One person's outcome. Strings belong to the result; NULL where marked. */
+typedef struct sp_redeploy_outcome {
+    const char *person_id;
+    const char *partner_id;         /* current employer */
+    const char *post_id;            /* the deleted post; NULL if not given */
+    int redeployed;                 /* 1: matched to a post; 0: compulsory redundancy */
+    const char *vacancy_id;         /* the new post; NULL when redundant */
+    const char *vacancy_partner_id; /* NULL when redundant */
+    const char *vacancy_site_id;    /* NULL when redundant */
+    int vacancy_kind;               /* SP_VACANCY_*; -1 when redundant */
+    int start;                      /* period the new post starts; -1 when redundant */
+    int grade_change;               /* new grade minus current grade */
+    const char *route_from_skill;   /* retraining route; NULL when none is needed */
+    int route_from_level;
+    const char *route_to_skill;
+    int route_to_level;
+    double training_weeks;
+    double training_cost;
+    double protection_cost;  /* pay protection */
+    double travel_minutes;   /* one way, home to the new post (before any relocation) */
+    double travel_cost;      /* excess travel allowance */
+    int relocated;
+    double relocation_cost;
+    int waiting_periods;     /* periods between the post ending and the new one starting */
+    double pool_hours;       /* hours available to the pool while waiting */
+    double waiting_cost;
+    double cost;             /* training + protection + travel + relocation + waiting */
+    double redundancy_cost;  /* incurred when redundant, avoided when redeployed */
+    double misfit;
+    int reason;              /* SP_RREASON_*; NONE when redeployed */
+    int suitable_posts;      /* vacancies this person could take */
+    const char *detail;      /* a sentence explaining the outcome */
+} sp_redeploy_outcome;
+
+/* One vacancy (expected ones included) and who fills it. */
+typedef struct sp_redeploy_fill {
+    const char *vacancy_id;
+    const char *partner_id;
+    const char *site_id;
+    const char *skill_id;
+    int min_level;
+    int grade;
+    int start;
+    int kind;               /* SP_VACANCY_* */
+    const char *person_id;  /* NULL when left open */
+    int candidates;         /* people who could take it */
+} sp_redeploy_fill;
+
+typedef struct sp_redeploy_totals {
+    int people, redeployed, redundant, relocations, retrained, protected_pay, waiting;
+    int vacancies, expected_vacancies, filled;
+    double training_cost, protection_cost, travel_cost, relocation_cost, waiting_cost;
+    double cost_of_avoiding;        /* sum of the five above */
+    double redundancy_cost_avoided; /* redundancy costs of the people redeployed */
+    double redundancy_cost_incurred;
+    double net_cost;                /* cost_of_avoiding - redundancy_cost_avoided */
+    double pool_hours;
+    double misfit;
+} sp_redeploy_totals;
+
+/* Solves the redeployment by staged solves. Returns 0 and a new result whatever the status; a
+ * negative code only for invalid options or a solver failure. opts may be NULL. Free the result
+ * with sp_redeploy_result_free; it never borrows from rd. */
+int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
+                      const sp_solve_options *opts, sp_error *err);
+void sp_redeploy_result_free(sp_redeploy_result *res);
+
+int sp_redeploy_result_status(const sp_redeploy_result *res);      /* SP_STATUS_* */
+int sp_redeploy_result_stop_reason(const sp_redeploy_result *res); /* SP_STOP_* */
+double sp_redeploy_result_gap(const sp_redeploy_result *res);
+double sp_redeploy_result_seconds(const sp_redeploy_result *res);
+/* Fills term for SP_RTERM_* index t; SP_ERANGE for a bad index. */
+int sp_redeploy_result_term(sp_term *out, const sp_redeploy_result *res, int t);
+size_t sp_redeploy_result_columns(const sp_redeploy_result *res);
+size_t sp_redeploy_result_rows(const sp_redeploy_result *res);
+size_t sp_redeploy_result_pairs(const sp_redeploy_result *res); /* feasible (person, post) pairs */
+/* Arrays owned by the result; *n receives the length. Outcomes follow the order people were
+ * added; fills list added vacancies, then expected ones. Empty without a plan. */
+const sp_redeploy_outcome *sp_redeploy_result_outcomes(const sp_redeploy_result *res, size_t *n);
+const sp_redeploy_fill *sp_redeploy_result_fills(const sp_redeploy_result *res, size_t *n);
+/* Totals of the plan (all zero without one). */
+void sp_redeploy_result_totals(sp_redeploy_totals *out, const sp_redeploy_result *res);
+
+/* Short machine name ("taken") and a sentence for each SP_RREASON_* value. */
+const char *sp_redeploy_reason_name(int reason);
+const char *sp_redeploy_reason_text(int reason);
+
 /* CFFI-CDEF-END */
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@ packages=(
   python3-setuptools     # builds the extension
   python3-pytest         # the test runner
   python3-pandas         # DataFrames in and out
+  python3-openpyxl       # .xlsx export of plans (staffpool export --format xlsx)
   python3-pulp coinor-cbc  # the independent reference model in the tests (CBC, not linked)
   valgrind               # make memcheck
 )

@@ -1,0 +1,436 @@
+"""CSV import and CSV / .xlsx export (docs/schema.md lists every file and column).
+
+Import reads one CSV file per input table from a directory and builds a `staffpool.Pool` record by
+record, so every value is validated in C; an error names the file, line and column. Export writes
+any table (or a plan) through the C store; .xlsx workbooks are made by openpyxl (Debian's
+python3-openpyxl), never by hand.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import os
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from .errors import StaffpoolError, ValidationError
+from .pool import PRIORITIES, Pool
+
+# Columns of each input file: (required, optional). They are the database columns (docs/schema.md).
+COLUMNS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
+    "settings": (("key", "value"), ()),
+    "periods": (("period",), ("label",)),
+    "partners": (("id",), ("name", "population")),
+    "sites": (("id", "partner", "lat", "lon"), ("name",)),
+    "travel_minutes": (("from_site", "to_site", "minutes"), ()),
+    "skills": (("id",), ("name",)),
+    "staff": (("id", "partner", "site", "contracted_hours", "cost_per_hour"),
+              ("name", "max_travel_minutes", "max_partners")),
+    "staff_skills": (("staff", "skill", "level"), ()),
+    "authorisations": (("staff", "partner"), ()),
+    "availability": (("staff", "period", "hours"), ()),
+    "demand": (("partner", "skill", "period", "hours"),
+               ("id", "site", "min_level", "priority", "local_only")),
+    "resilience": (("partner", "skill"), ("min_people", "max_share")),
+}
+REQUIRED_FILES = ("periods", "partners", "sites", "skills", "staff")
+OUTPUT_FILES = ("runs", "plans", "plan_objective", "plan_assignments", "plan_unmet",
+                "plan_partners", "plan_resilience", "current_plan")
+SETTINGS = {"name": "text", "reserve_share": "number", "travel_speed_kmh": "number",
+            "visit_hours": "number", "min_engagement_hours": "number",
+            "weight_statutory": "number", "weight_core": "number",
+            "weight_discretionary": "number"}
+MAX_ERRORS = 50
+
+
+class CsvImportError(ValidationError):
+    """Bad CSV input. ``errors`` lists every problem found as "file, line N, column C: why"."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        shown = list(errors[:MAX_ERRORS])
+        more = len(errors) - len(shown)
+        text = "\n".join(shown) + (f"\n... and {more} more" if more > 0 else "")
+        super().__init__(text, errors[0].split(",")[0] if errors else "", "")
+        self.errors = list(errors)
+
+
+class _Row:
+    """One CSV record: its cells by column, and where it came from."""
+
+    def __init__(self, file: str, line: int, header: Sequence[str], cells: Sequence[str]):
+        self.file, self.line, self.header = file, line, list(header)
+        self.cells = dict(zip(header, cells))
+
+    def where(self, column: Optional[str] = None) -> str:
+        if column and column in self.header:
+            return (f"{self.file}, line {self.line}, column {self.header.index(column) + 1} "
+                    f"({column})")
+        return f"{self.file}, line {self.line}"
+
+    def fail(self, column: Optional[str], why: str) -> ValidationError:
+        return ValidationError(f"{self.where(column)}: {why}", self.where(), column or "")
+
+    def text(self, column: str, required: bool = False) -> Optional[str]:
+        value = self.cells.get(column, "")
+        if value == "":
+            if required:
+                raise self.fail(column, "is required")
+            return None
+        return value
+
+    def number(self, column: str, required: bool = False) -> Optional[float]:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise self.fail(column, f"must be a number (got {value!r})") from None
+        if not math.isfinite(number):
+            raise self.fail(column, f"must be a finite number (got {value!r})")
+        return number
+
+    def integer(self, column: str, required: bool = False) -> Optional[int]:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise self.fail(column, f"must be a whole number (got {value!r})") from None
+
+    def boolean(self, column: str) -> Optional[bool]:
+        value = self.text(column)
+        if value is None:
+            return None
+        v = value.strip().lower()
+        if v in ("1", "true", "yes", "y", "t"):
+            return True
+        if v in ("0", "false", "no", "n", "f"):
+            return False
+        raise self.fail(column, f"must be true or false (got {value!r})")
+
+
+def _read(directory: str, table: str) -> Iterator[_Row]:
+    name = f"{table}.csv"
+    path = os.path.join(directory, name)
+    required, optional = COLUMNS[table]
+    try:
+        f = open(path, newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        if table in REQUIRED_FILES:
+            raise ValidationError(f"{name}: missing (required in {directory})", name, "") from None
+        return
+    with f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader, None)
+            if header is None:
+                if table in REQUIRED_FILES:
+                    raise ValidationError(f"{name}, line 1: empty file (expected a header: "
+                                          f"{','.join(required + optional)})", name, "")
+                return
+            header = [h.strip() for h in header]
+            for i, column in enumerate(header):
+                if column not in required and column not in optional:
+                    raise ValidationError(
+                        f"{name}, line 1, column {i + 1} ({column}): unknown column (expected "
+                        f"{', '.join(required + optional)})", name, column)
+                if header.count(column) > 1:
+                    raise ValidationError(f"{name}, line 1, column {i + 1} ({column}): given "
+                                          "twice", name, column)
+            for column in required:
+                if column not in header:
+                    raise ValidationError(f"{name}, line 1: missing column {column}", name,
+                                          column)
+            line = reader.line_num + 1
+            for cells in reader:
+                start, line = line, reader.line_num + 1
+                if not cells or all(c == "" for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    raise ValidationError(f"{name}, line {start}: {len(cells)} cells, the header "
+                                          f"has {len(header)}", name, "")
+                yield _Row(name, start, header, cells)
+        except csv.Error as e:
+            raise ValidationError(f"{name}, line {reader.line_num}: {e}", name, "") from None
+        except UnicodeDecodeError as e:
+            raise ValidationError(f"{name}: not UTF-8 text ({e.reason})", name, "") from None
+
+
+def read_pool(directory: str) -> Pool:
+    """Builds a pool from the CSV files in directory (docs/schema.md). Raises CsvImportError
+    (a ValidationError) listing every problem by file, line and column."""
+    if not os.path.isdir(directory):
+        raise ValidationError(f"{directory}: not a directory of CSV files", directory, "")
+    known = set(COLUMNS) | set(OUTPUT_FILES)
+    for entry in sorted(os.listdir(directory)):
+        if entry.endswith(".csv") and entry[:-4] not in known:
+            raise ValidationError(f"{entry}: unknown file (expected "
+                                  f"{', '.join(t + '.csv' for t in COLUMNS)})", entry, "")
+    errors: List[str] = []
+
+    def each(table: str, add: Callable[[_Row], None]) -> None:
+        for row in _read(directory, table):
+            try:
+                add(row)
+            except ValidationError as e:
+                message = str(e)
+                if not message.startswith(row.file):
+                    column = e.field if e.field in row.header else None
+                    message = f"{row.where(column)}: {message}"
+                errors.append(message)
+        if errors:
+            raise CsvImportError(errors)
+
+    try:
+        # settings and periods first: they make the pool
+        settings: Dict[str, Any] = {}
+        where: Dict[str, _Row] = {}
+
+        def add_setting(row: _Row) -> None:
+            key = row.text("key", True) or ""
+            if key not in SETTINGS:
+                raise row.fail("key", f"unknown setting {key!r} (expected "
+                                      f"{', '.join(SETTINGS)})")
+            if key in settings:
+                raise row.fail("key", f"setting {key!r} given twice")
+            settings[key] = row.text("value", True) if SETTINGS[key] == "text" \
+                else row.number("value", True)
+            where[key] = row
+
+        each("settings", add_setting)
+        labels: List[Optional[str]] = []
+
+        def add_period(row: _Row) -> None:
+            period = row.integer("period", True)
+            if period != len(labels):
+                raise row.fail("period", f"periods must be numbered 0, 1, 2... in order "
+                                         f"(expected {len(labels)}, got {period})")
+            labels.append(row.text("label"))
+
+        each("periods", add_period)
+        if not labels:
+            raise CsvImportError(["periods.csv: no periods"])
+        given = [label for label in labels if label is not None]
+        if given and len(given) != len(labels):
+            raise CsvImportError(["periods.csv: give every period a label, or none"])
+        if len(set(given)) != len(given):
+            raise CsvImportError(["periods.csv: period labels must be distinct"])
+        pool = Pool(len(labels), given or None, settings.get("name") or "")
+        for key, value in settings.items():
+            if key == "name":
+                continue
+            try:
+                if key.startswith("weight_"):
+                    pool.configure(priority_weights={key[len("weight_"):]: value})
+                else:
+                    pool.configure(**{key: value})
+            except ValidationError as e:
+                errors.append(f"{where[key].where('value')}: {e}")
+        if errors:
+            raise CsvImportError(errors)
+
+        def period_of(row: _Row) -> int:
+            text = row.text("period", True) or ""
+            try:
+                return int(text.strip())
+            except ValueError:
+                pass
+            if given and text in given:
+                return given.index(text)
+            raise row.fail("period", f"unknown period {text!r} (give its index, or its label "
+                                     "from periods.csv)")
+
+        each("partners", lambda r: pool.add_partner(r.text("id", True), r.text("name"),
+                                                    r.number("population") or 0))
+        each("sites", lambda r: pool.add_site(r.text("id", True), r.text("partner", True),
+                                              r.number("lat", True), r.number("lon", True),
+                                              r.text("name")))
+        each("travel_minutes", lambda r: pool.set_travel_minutes(
+            r.text("from_site", True), r.text("to_site", True), r.number("minutes", True)))
+        each("skills", lambda r: pool.add_skill(r.text("id", True), r.text("name")))
+        skill_ids = {s["id"] for s in pool.records("skills")}
+        partner_ids = {p["id"] for p in pool.records("partners")}
+
+        # Staff skills and authorisations are checked here, row by row, and given to add_staff.
+        staff_rows = list(_read(directory, "staff"))
+        staff_ids = {r.cells.get("id") for r in staff_rows}
+        skills: Dict[str, Dict[str, int]] = {}
+        authorised: Dict[str, List[str]] = {}
+
+        def add_skill(row: _Row) -> None:
+            staff = row.text("staff", True) or ""
+            skill = row.text("skill", True) or ""
+            level = row.integer("level", True)
+            if staff not in staff_ids:
+                raise row.fail("staff", f"unknown staff {staff!r} (not in staff.csv)")
+            if skill not in skill_ids:
+                raise row.fail("skill", f"unknown skill {skill!r} (not in skills.csv)")
+            if level is None or not 1 <= level <= 5:
+                raise row.fail("level", f"must be 1..5 (got {level})")
+            if skill in skills.setdefault(staff, {}):
+                raise row.fail("skill", f"skill {skill!r} given twice for staff {staff!r}")
+            skills[staff][skill] = level
+
+        def add_authorisation(row: _Row) -> None:
+            staff = row.text("staff", True) or ""
+            partner = row.text("partner", True) or ""
+            if staff not in staff_ids:
+                raise row.fail("staff", f"unknown staff {staff!r} (not in staff.csv)")
+            if partner not in partner_ids:
+                raise row.fail("partner", f"unknown partner {partner!r} (not in partners.csv)")
+            authorised.setdefault(staff, []).append(partner)
+
+        each("staff_skills", add_skill)
+        each("authorisations", add_authorisation)
+
+        def add_staff(r: _Row) -> None:
+            staff_id = r.text("id", True)
+            pool.add_staff(staff_id, r.text("partner", True), r.text("site", True),
+                           r.number("contracted_hours", True), r.number("cost_per_hour", True),
+                           skills.get(staff_id or "", {}), r.text("name"),
+                           authorised.get(staff_id or ""), r.number("max_travel_minutes"),
+                           r.integer("max_partners"))
+
+        for row in staff_rows:
+            try:
+                add_staff(row)
+            except ValidationError as e:
+                column = e.field if e.field in row.header else None
+                message = str(e)
+                errors.append(message if message.startswith(row.file)
+                              else f"{row.where(column)}: {message}")
+        if errors:
+            raise CsvImportError(errors)
+        each("availability", lambda r: pool.set_availability(
+            r.text("staff", True), period_of(r), r.number("hours", True)))
+
+        def add_demand(r: _Row) -> None:
+            priority = r.text("priority") or "core"
+            if priority not in PRIORITIES:
+                raise r.fail("priority", f"unknown priority {priority!r} (use "
+                                         f"{', '.join(PRIORITIES)})")
+            level = r.integer("min_level")
+            local = r.boolean("local_only")
+            pool.add_demand(r.text("partner", True), r.text("skill", True), period_of(r),
+                            r.number("hours", True), r.text("site"),
+                            1 if level is None else level, priority, bool(local))
+
+        each("demand", add_demand)
+
+        def add_rule(r: _Row) -> None:
+            people = r.integer("min_people")
+            share = r.number("max_share")
+            pool.set_resilience(r.text("partner", True), r.text("skill", True),
+                                0 if people is None else people, 1.0 if share is None else share)
+
+        each("resilience", add_rule)
+    except CsvImportError:
+        raise
+    except ValidationError as e:
+        raise CsvImportError([str(e)]) from None
+    return pool
+
+
+# ---- export ------------------------------------------------------------------------------------
+
+def write_csv(path: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """One CSV file (path "-" writes to stdout). Floats are written exactly (repr)."""
+    import sys
+
+    def emit(f: Any) -> None:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+
+    if path == "-":
+        emit(sys.stdout)
+        return
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        emit(f)
+    os.replace(tmp, path)
+
+
+def export_csv_dir(store: Any, directory: str, plan_id: Optional[int]) -> List[str]:
+    """Every input table (in the import format), the run history, and the plan's tables (when
+    there is a plan) into directory; returns the files written."""
+    from .store import INPUT_TABLES, PLAN_TABLES
+
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    tables = list(INPUT_TABLES) + ["runs"]
+    if plan_id is not None:
+        tables += ["plans"] + list(PLAN_TABLES)
+    for table in tables:
+        columns, rows = store.rows(table, plan_id if table in PLAN_TABLES or table == "plans"
+                                   else None)
+        path = os.path.join(directory, f"{table}.csv")
+        write_csv(path, columns, rows)
+        written.append(path)
+    return written
+
+
+SHEETS = (("Assignments", "plan_assignments"), ("Unmet", "plan_unmet"),
+          ("Partners", "plan_partners"), ("Resilience", "plan_resilience"),
+          ("Objective", "plan_objective"))
+
+
+def export_xlsx(store: Any, path: str, plan_id: int) -> None:
+    """The plan as a workbook for planners: a summary sheet, one sheet per plan table, and hours
+    per staff member and period."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+    except ImportError:  # pragma: no cover - install-deps.sh installs it
+        raise StaffpoolError("writing .xlsx needs openpyxl (Debian: apt-get install "
+                             "python3-openpyxl)") from None
+    bold = Font(bold=True)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Plan"
+    plan = store.records("plans", plan_id)[0]
+    run = next((r for r in store.runs() if r["id"] == plan_id), {})
+    summary.append(["staffpool plan", plan_id])
+    summary["A1"].font = bold
+    for key in ("status", "stopped_by", "gap", "seconds", "first_period", "periods",
+                "assignments", "unmet_records", "created_at"):
+        summary.append([key, plan[key]])
+    for key in ("command", "input_hash", "library_version"):
+        summary.append([key, run.get(key)])
+    summary.column_dimensions["A"].width = 18
+    summary.column_dimensions["B"].width = 40
+    for title, table in SHEETS:
+        columns, rows = store.rows(table, plan_id)
+        keep = [i for i, c in enumerate(columns) if c != "plan_id"]
+        sheet = wb.create_sheet(title)
+        sheet.append([columns[i] for i in keep])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in rows:
+            sheet.append([row[i] for i in keep])
+        sheet.freeze_panes = "A2"
+    # hours per staff member (rows) and period (columns)
+    columns, rows = store.rows("plan_assignments", plan_id)
+    col = {c: i for i, c in enumerate(columns)}
+    periods: Dict[Any, None] = {}
+    hours: Dict[str, Dict[Any, float]] = {}
+    for row in rows:
+        label = row[col["period_label"]] if row[col["period_label"]] is not None \
+            else row[col["period"]]
+        periods.setdefault((row[col["period"]], label), None)
+        by = hours.setdefault(row[col["staff"]], {})
+        by[label] = by.get(label, 0.0) + row[col["hours"]]
+    ordered = [label for _, label in sorted(periods)]
+    sheet = wb.create_sheet("Staff hours")
+    sheet.append(["staff"] + [str(p) for p in ordered] + ["total"])
+    for cell in sheet[1]:
+        cell.font = bold
+    for staff in sorted(hours):
+        values = [round(hours[staff].get(p, 0.0), 4) for p in ordered]
+        sheet.append([staff] + values + [round(sum(values), 4)])
+    sheet.freeze_panes = "B2"
+    tmp = f"{path}.tmp{os.getpid()}"
+    wb.save(tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,523 @@
+"""The SQLite store, through the C store (csrc/store.c is the only SQLite code).
+
+    >>> import staffpool
+    >>> with staffpool.Store.create("pool.db") as db:      # a new database
+    ...     db.save_pool(staffpool.Pool.demo())
+    >>> with staffpool.Store("pool.db") as db:             # an existing one; never creates a file
+    ...     result = db.plan(time_limit=60)                 # the nightly write
+    ...     print(result.status, result.plan_id)
+    ...     plan = db.plan_solution()                      # the current plan, as a Solution
+
+docs/schema.md documents the tables; docs/cli.md the `staffpool` command built on this module.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from ._native import ffi, lib
+from .errors import StaffpoolError, ValidationError, raise_for
+from .pool import PRIORITIES, Pool
+from .results import (TERMS, Assignment, Objective, PartnerSummary, Records, Resilience, Solution,
+                      Term, Unmet, records)
+
+Period = Union[int, str]
+
+INPUT_TABLES = ("settings", "periods", "partners", "sites", "travel_minutes", "skills", "staff",
+                "staff_skills", "authorisations", "availability", "demand", "resilience")
+PLAN_TABLES = ("plan_objective", "plan_assignments", "plan_unmet", "plan_partners",
+               "plan_resilience")
+SETTING_KEYS = ("reserve_share", "travel_speed_kmh", "visit_hours", "min_engagement_hours",
+                "weight_statutory", "weight_core", "weight_discretionary")
+STATUS = {lib.SP_STATUS_OPTIMAL: "optimal", lib.SP_STATUS_FEASIBLE: "feasible",
+          lib.SP_STATUS_INFEASIBLE: "infeasible", lib.SP_STATUS_NO_SOLUTION: "no_solution"}
+STOP = {lib.SP_STOP_NONE: None, lib.SP_STOP_TIME_LIMIT: "time_limit",
+        lib.SP_STOP_CANCELLED: "cancelled"}
+
+
+# ---- errors ------------------------------------------------------------------------------------
+
+class DatabaseError(StaffpoolError):
+    """A problem with the database itself (not with the pool it holds)."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another job held the database past the busy timeout; nothing was written. Try again."""
+
+
+class NotADatabaseError(DatabaseError):
+    """The database is missing, unreadable, corrupt, not a staffpool database, or too new."""
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """A write was asked of a read-only database; nothing was written."""
+
+
+class InputsChangedError(DatabaseError):
+    """The inputs changed while a plan was solved; the plan was not written (the run was)."""
+
+    def __init__(self, message: str, run_id: int = 0) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+
+
+def _check(rc: int, err: Any, run_id: int = 0) -> None:
+    if rc == 0:
+        return
+    message = ffi.string(err.message).decode("utf-8", "replace")
+    if rc == lib.SP_EBUSY:
+        raise DatabaseBusyError(message)
+    if rc == lib.SP_ENODB:
+        raise NotADatabaseError(message)
+    if rc == lib.SP_EREADONLY:
+        raise ReadOnlyDatabaseError(message)
+    if rc == lib.SP_ECHANGED:
+        raise InputsChangedError(message, run_id)
+    if rc == lib.SP_EDB:
+        raise DatabaseError(message)
+    raise_for(rc, err)
+
+
+def _b(text: Optional[str]) -> Any:
+    if text is None:
+        return ffi.NULL
+    if "\x00" in text:
+        raise ValidationError(f"text must not contain NUL characters: {text!r}")
+    return text.encode("utf-8")
+
+
+def _s(ptr: Any) -> Optional[str]:
+    return None if ptr == ffi.NULL else ffi.string(ptr).decode("utf-8")
+
+
+# ---- results of the nightly write --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What `Store.plan` did. ``plan_id`` is None when no plan was written (see ``status``)."""
+    run_id: int
+    plan_id: Optional[int]
+    status: str
+    stopped_by: Optional[str]
+    gap: float
+    solve_seconds: float
+    write_seconds: float
+    input_hash: str
+    first_period: int
+    periods: int
+    solution: Optional[Solution]  # the plan as written, read back from the database
+
+    @property
+    def has_plan(self) -> bool:
+        return self.plan_id is not None
+
+
+class Inputs:
+    """Inputs read by the C store in one read transaction: the validated pool over a horizon, the
+    hash of every input table, and what is needed to check them again at write time."""
+
+    def __init__(self, store: "Store", first_period: int, periods: int) -> None:
+        out = ffi.new("sp_inputs **")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_read_inputs(out, store._handle(), first_period, periods, err), err)
+        self._ptr = ffi.gc(out[0], lib.sp_inputs_free)
+        self.hash = _s(lib.sp_inputs_hash(self._ptr)) or ""
+        self.name = _s(lib.sp_inputs_name(self._ptr)) or ""
+        self.first_period = lib.sp_inputs_first_period(self._ptr)
+        self.total_periods = lib.sp_inputs_total_periods(self._ptr)
+        self.periods = lib.sp_pool_periods(lib.sp_inputs_pool(self._ptr))
+        labels = [_s(lib.sp_inputs_period_label(self._ptr, p)) for p in range(self.periods)]
+        self.period_labels: Optional[List[str]] = None if labels and labels[0] is None else labels  # type: ignore[assignment]
+
+    @property
+    def native_pool(self) -> Any:
+        return lib.sp_inputs_pool(self._ptr)
+
+
+# ---- the store ---------------------------------------------------------------------------------
+
+class Store:
+    """An open staffpool database. A context manager; `close()` releases it.
+
+    path: a file path or a ``file:`` URI (e.g. ``"file:pool.db?mode=ro"``). A path that does not
+    exist is never created (use `Store.create`). readonly: open for reading only. busy_timeout:
+    seconds to wait for another job's lock before DatabaseBusyError.
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], readonly: bool = False,
+                 busy_timeout: float = 30.0, _native: Any = None) -> None:
+        self.path = os.fspath(path)
+        if _native is None:
+            out = ffi.new("sp_store **")
+            err = ffi.new("sp_error *")
+            flags = lib.SP_STORE_READONLY if readonly else 0
+            _check(lib.sp_store_open(out, _b(self.path), flags, float(busy_timeout), err), err)
+            _native = out[0]
+        self._ptr: Any = ffi.gc(_native, lib.sp_store_close)
+
+    @classmethod
+    def create(cls, path: Union[str, os.PathLike]) -> "Store":
+        """A new, empty database at path; fails (ValidationError) if anything exists there."""
+        out = ffi.new("sp_store **")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_create(out, _b(os.fspath(path)), err), err)
+        return cls(path, _native=out[0])
+
+    def close(self) -> None:
+        if self._ptr is not None:
+            ffi.release(self._ptr)
+            self._ptr = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _handle(self) -> Any:
+        if self._ptr is None:
+            raise StaffpoolError(f"database '{self.path}' is closed")
+        return self._ptr
+
+    @property
+    def readonly(self) -> bool:
+        return bool(lib.sp_store_readonly(self._handle()))
+
+    def set_write_delay(self, microseconds: int) -> None:
+        """Test hook: sleep after each row written inside a write transaction (docs/cli.md)."""
+        lib.sp_store_set_write_delay(self._handle(), int(microseconds))
+
+    def check(self) -> None:
+        """PRAGMA integrity_check and foreign_key_check; NotADatabaseError if not clean."""
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_check(self._handle(), err), err)
+
+    # ---- tables ----------------------------------------------------------------------------
+
+    @staticmethod
+    def tables() -> List[str]:
+        """Every table of the schema: inputs first, then outputs."""
+        names = []
+        while True:
+            name = lib.sp_store_table(len(names))
+            if name == ffi.NULL:
+                return names
+            names.append(ffi.string(name).decode())
+
+    def rows(self, table: str, plan_id: Optional[int] = None) -> Tuple[List[str], List[tuple]]:
+        """(column names, rows) of one table; plan tables restricted to plan_id when given."""
+        out = ffi.new("sp_rows **")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_rows(out, self._handle(), _b(table), int(plan_id or 0), err), err)
+        cur = ffi.gc(out[0], lib.sp_rows_free)
+        try:
+            n = lib.sp_rows_columns(cur)
+            columns = [ffi.string(lib.sp_rows_column_name(cur, i)).decode() for i in range(n)]
+            result = []
+            INT, REAL, TEXT = lib.SP_VALUE_INT, lib.SP_VALUE_REAL, lib.SP_VALUE_TEXT
+            while True:
+                rc = lib.sp_rows_next(cur, err)
+                if rc == 0:
+                    break
+                if rc < 0:
+                    _check(rc, err)
+                row = []
+                for i in range(n):
+                    t = lib.sp_rows_type(cur, i)
+                    if t == INT:
+                        row.append(int(lib.sp_rows_int(cur, i)))
+                    elif t == REAL:
+                        row.append(float(lib.sp_rows_real(cur, i)))
+                    elif t == TEXT:
+                        row.append(ffi.string(lib.sp_rows_text(cur, i)).decode("utf-8", "replace"))
+                    else:
+                        row.append(None)
+                result.append(tuple(row))
+            return columns, result
+        finally:
+            ffi.release(cur)
+
+    def records(self, table: str, plan_id: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Rows of one table as dicts."""
+        columns, rows = self.rows(table, plan_id)
+        return [dict(zip(columns, row)) for row in rows]
+
+    def current_plan(self) -> Optional[int]:
+        """Id of the current plan, or None."""
+        out = ffi.new("long long *")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_current_plan(out, self._handle(), err), err)
+        return int(out[0]) or None
+
+    def runs(self) -> List[Dict[str, Any]]:
+        """The run history, oldest first."""
+        return self.records("runs")
+
+    # ---- the pool --------------------------------------------------------------------------
+
+    def save_pool(self, pool: Pool) -> None:
+        """Replaces every input table with pool's records (one transaction; plans are kept)."""
+        labels = None
+        keep: list = []
+        if pool.period_labels:
+            keep = [ffi.new("char[]", _b(label)) for label in pool.period_labels]
+            labels = ffi.new("char *[]", keep)
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_save_pool(self._handle(), pool._ptr, _b(pool.name or None),
+                                      labels if labels is not None else ffi.NULL, err), err)
+
+    def read_inputs(self, first_period: Optional[Period] = None,
+                    periods: Optional[int] = None) -> Inputs:
+        """The pool over a horizon, validated by the C loader (see `Inputs`)."""
+        return Inputs(self, self._period_index(first_period), int(periods or 0))
+
+    def _period_index(self, period: Optional[Period]) -> int:
+        if period is None:
+            return 0
+        if isinstance(period, int) and not isinstance(period, bool):
+            return period
+        text = str(period)
+        for row in self.records("periods"):
+            if row["label"] == text:
+                return int(row["period"])
+        try:
+            return int(text)
+        except ValueError:
+            raise ValidationError(f"horizon: from: unknown period {text!r}", "horizon",
+                                  "from") from None
+
+    def load_pool(self, first_period: Optional[Period] = None,
+                  periods: Optional[int] = None) -> Pool:
+        """The stored pool as a `staffpool.Pool` (over a horizon: periods first_period ..
+        first_period + periods - 1, renumbered from 0). The C loader validates the database first,
+        so errors name the table, row, record and field."""
+        inputs = self.read_inputs(first_period, periods)
+        return Pool.from_dict(self._scenario(inputs))
+
+    def _scenario(self, inputs: Inputs) -> dict:
+        lo, hi = inputs.first_period, inputs.first_period + inputs.periods
+        settings: dict = {"priority_weights": {}}
+        name = ""
+        for row in self.records("settings"):
+            key, value = row["key"], row["value"]
+            if key == "name":
+                name = value
+            elif key.startswith("weight_"):
+                settings["priority_weights"][key[len("weight_"):]] = value
+            else:
+                settings[key] = value
+        scenario: dict = {"name": name, "periods": inputs.periods, "settings": settings}
+        if inputs.period_labels:
+            scenario["period_labels"] = inputs.period_labels
+        scenario["partners"] = [{"id": r["id"], "name": r["name"],
+                                 "population": r["population"]}
+                                for r in self.records("partners")]
+        scenario["sites"] = self.records("sites")
+        scenario["travel_minutes"] = [{"from": r["from_site"], "to": r["to_site"],
+                                       "minutes": r["minutes"]}
+                                      for r in self.records("travel_minutes")]
+        scenario["skills"] = self.records("skills")
+        staff = self.records("staff")
+        by_id = {s["id"]: s for s in staff}
+        for s in staff:
+            s["skills"] = {}
+        for r in self.records("staff_skills"):
+            by_id[r["staff"]]["skills"][r["skill"]] = r["level"]
+        for r in self.records("authorisations"):
+            by_id[r["staff"]].setdefault("authorised", []).append(r["partner"])
+        scenario["staff"] = staff
+        scenario["availability"] = [{"staff": r["staff"], "period": r["period"] - lo,
+                                     "hours": r["hours"]}
+                                    for r in self.records("availability")
+                                    if lo <= r["period"] < hi]
+        scenario["demand"] = [{"partner": r["partner"], "site": r["site"], "skill": r["skill"],
+                               "period": r["period"] - lo, "hours": r["hours"],
+                               "min_level": r["min_level"], "priority": r["priority"],
+                               "local_only": bool(r["local_only"])}
+                              for r in sorted(self.records("demand"), key=lambda r: r["id"])
+                              if lo <= r["period"] < hi]
+        scenario["resilience"] = self.records("resilience")
+        for kind in ("partners", "sites", "skills", "staff"):
+            for r in scenario[kind]:
+                for key in [k for k, v in r.items() if v is None]:
+                    del r[key]
+        for r in scenario["demand"]:
+            if r["site"] is None:
+                del r["site"]
+        return scenario
+
+    # ---- the nightly write -----------------------------------------------------------------
+
+    def plan(self, first_period: Optional[Period] = None, periods: Optional[int] = None,
+             time_limit: Optional[float] = None, gap: float = 1e-6, log_level: int = 0,
+             command: str = "plan",
+             progress: Optional[Callable[[str], None]] = None) -> PlanResult:
+        """Reads the inputs, solves with no transaction open, and writes the plan (with its run)
+        in one transaction that first checks the inputs did not change; the new plan becomes
+        current only when that transaction commits (../shared/docs/RELIABILITY.md). A run without
+        a plan (infeasible, stopped) is recorded and leaves the current plan as it was.
+
+        Raises ValidationError (bad inputs in the database; the run is recorded as
+        "bad_input"), DatabaseBusyError, InputsChangedError, ReadOnlyDatabaseError."""
+        say = progress or (lambda message: None)
+        if self.readonly:
+            raise ReadOnlyDatabaseError(f"database '{self.path}': read-only; no plan can be "
+                                        "written")
+        say("reading inputs")
+        started = time.monotonic()
+        try:
+            inputs = self.read_inputs(first_period, periods)
+        except ValidationError as e:
+            self.record_run(command, "bad_input", str(e), time.monotonic() - started)
+            raise
+        say(f"solving {inputs.periods} period(s) from period {inputs.first_period} "
+            f"(inputs sha256 {inputs.hash[:12]})")
+        native = self._solve(inputs, time_limit, gap, log_level, say)
+        try:
+            status = STATUS[lib.sp_solution_status(native)]
+            say("writing plan" if status in ("optimal", "feasible") else
+                f"recording run ({status})")
+            run = ffi.new("long long *")
+            err = ffi.new("sp_error *")
+            t0 = time.monotonic()
+            rc = lib.sp_store_write_plan(run, self._handle(), inputs._ptr, native,
+                                         _b(command), err)
+            write_seconds = time.monotonic() - t0
+            _check(rc, err, int(run[0]))
+            result_gap = lib.sp_solution_gap(native)
+            solve_seconds = lib.sp_solution_seconds(native)
+            stopped_by = STOP[lib.sp_solution_stop_reason(native)]
+        finally:
+            lib.sp_solution_free(native)
+        has_plan = status in ("optimal", "feasible")
+        run_id = int(run[0])
+        return PlanResult(run_id=run_id, plan_id=run_id if has_plan else None, status=status,
+                          stopped_by=stopped_by, gap=result_gap, solve_seconds=solve_seconds,
+                          write_seconds=write_seconds, input_hash=inputs.hash,
+                          first_period=inputs.first_period, periods=inputs.periods,
+                          solution=self.plan_solution(run_id) if has_plan else None)
+
+    def _solve(self, inputs: Inputs, time_limit: Optional[float], gap: float, log_level: int,
+               say: Callable[[str], None]) -> Any:
+        """sp_solve in a worker thread (Ctrl-C raises the C cancel flag, as staffpool.solve
+        does); returns the native solution, which the caller frees."""
+        opts = ffi.new("sp_solve_options *")
+        lib.sp_solve_options_init(opts)
+        if time_limit is not None:
+            if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
+                    or math.isnan(time_limit) or time_limit < 0:
+                raise ValidationError(f"options: time_limit: must be a number >= 0 or None (got "
+                                      f"{time_limit!r})", "options", "time_limit")
+            opts.time_limit = float(time_limit)
+        opts.rel_gap = gap
+        opts.log_level = int(log_level)
+        err = ffi.new("sp_error *")
+        cancel_out = ffi.new("sp_cancel **")
+        raise_for(lib.sp_cancel_new(cancel_out, err), err)
+        cancel = ffi.gc(cancel_out[0], lib.sp_cancel_free)
+        opts.cancel = cancel
+        out = ffi.new("sp_solution **")
+        result: dict = {}
+
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                result["rc"] = lib.sp_solve(out, inputs.native_pool, opts, err)
+            finally:
+                done.set()
+
+        # Waits on an Event, not Thread.join: on CPython 3.11 a KeyboardInterrupt inside
+        # join(timeout) can make the next join() return while the thread still runs (bpo-45274),
+        # and the cancel flag and options the C solve uses must outlive it.
+        worker = threading.Thread(target=work, name="staffpool-plan", daemon=True)
+        started = time.monotonic()
+        next_note = 10.0
+        worker.start()
+        try:
+            while not done.wait(0.05):
+                elapsed = time.monotonic() - started
+                if elapsed >= next_note:
+                    say(f"still solving ({elapsed:.0f} s)")
+                    next_note += 10.0 if elapsed < 60 else 60.0
+        except KeyboardInterrupt:
+            lib.sp_cancel_raise(cancel)
+            while True:
+                try:
+                    done.wait()
+                    break
+                except KeyboardInterrupt:
+                    continue
+            if result.get("rc") == 0:
+                lib.sp_solution_free(out[0])
+            raise
+        raise_for(result["rc"], err)
+        return out[0]
+
+    def record_run(self, command: str, status: str, message: Optional[str] = None,
+                   seconds: float = 0.0) -> int:
+        """Records a run without a plan (e.g. "bad_input", "error") in its own transaction."""
+        run = ffi.new("long long *")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_record_run(run, self._handle(), ffi.NULL, _b(command), _b(status),
+                                       _b(message), float(seconds), err), err)
+        return int(run[0])
+
+    # ---- stored plans ----------------------------------------------------------------------
+
+    def plan_solution(self, plan_id: Optional[int] = None) -> Solution:
+        """A stored plan (default: the current one) as a `staffpool.Solution`. Periods are
+        labels when the pool has them, else database period indices; ``demand_index`` holds the
+        database demand id. Raises LookupError when there is no such plan."""
+        if plan_id is None:
+            plan_id = self.current_plan()
+            if plan_id is None:
+                raise LookupError(f"database '{self.path}': no current plan (run `staffpool "
+                                  "plan`)")
+        plans = self.records("plans", plan_id)
+        if not plans:
+            raise LookupError(f"database '{self.path}': no plan {plan_id}")
+        p = plans[0]
+
+        def period(r: dict) -> Period:
+            return r["period_label"] if r["period_label"] is not None else r["period"]
+
+        terms = {r["term"]: Term(r["value"], r["bound"], r["gap"])
+                 for r in self.records("plan_objective", plan_id)}
+        for name in TERMS:
+            terms.setdefault(name, Term(math.nan, math.nan, math.nan))
+        objective = Objective(*(terms[name].value for name in TERMS),
+                              terms={name: terms[name] for name in TERMS})
+        assignments = [Assignment(r["staff"], r["partner"], r["skill"], r["site"], period(r),
+                                  r["demand_id"], r["hours"], r["travel_hours"], r["cost"])
+                       for r in self.records("plan_assignments", plan_id)]
+        unmet = [Unmet(r["partner"], r["skill"], r["site"], period(r), r["demand_id"],
+                       r["priority"], r["hours_demanded"], r["hours_unmet"], r["reason"],
+                       r["explanation"])
+                 for r in self.records("plan_unmet", plan_id)]
+        partners = [PartnerSummary(r["partner"], r["hours_demanded"], r["hours_received"],
+                                   r["hours_unmet"], r["unmet_statutory"], r["unmet_core"],
+                                   r["unmet_discretionary"], r["unmet_fraction"], r["cost"])
+                    for r in self.records("plan_partners", plan_id)]
+        resilience = [Resilience(r["partner"], r["skill"], r["hours_demanded"],
+                                 r["hours_received"], r["distinct_people"], r["largest_share"],
+                                 r["largest_staff"], r["min_people"], r["max_share"],
+                                 r["people_short"], r["share_excess_hours"])
+                      for r in self.records("plan_resilience", plan_id)]
+        return Solution(status=p["status"], stopped_by=p["stopped_by"], gap=p["gap"],
+                        seconds=p["seconds"], objective=objective,
+                        assignments=records(Assignment, assignments),
+                        unmet=records(Unmet, unmet),
+                        partners=records(PartnerSummary, partners),
+                        resilience=records(Resilience, resilience),
+                        model_size={"columns": p["model_columns"], "rows": p["model_rows"],
+                                    "binaries": p["model_binaries"]})
+
+
+__all__ = ["Store", "Inputs", "PlanResult", "DatabaseError", "DatabaseBusyError",
+           "NotADatabaseError", "ReadOnlyDatabaseError", "InputsChangedError", "INPUT_TABLES",
+           "PLAN_TABLES", "PRIORITIES"]
