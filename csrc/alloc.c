@@ -150,6 +150,7 @@ static int add_hours_and_demand(model *m)
     int col, row;
     for (size_t j = 0; j < m->n_pairs; j++) {
         NEW_COL(col, 0.0, HUGE_VAL, 0);
+        sp_mip_set_lazy(m->mip, col, m->pairs[j].demand);
         TRY(sp_mip_set_obj(m->mip, SP_TERM_COST, col, sp_alloc_hour_cost(m, &m->pairs[j])));
     }
     for (size_t d = 0; d < pool->n_demand; d++) {
@@ -193,60 +194,148 @@ static int add_capacity(model *m)
     return rc;
 }
 
+/* Counting sort of the pairs by staff. */
+static int index_pairs_by_staff(model *m)
+{
+    size_t n_staff = m->pool->n_staff;
+    m->staff_start = calloc(n_staff + 1, sizeof *m->staff_start);
+    m->staff_pairs = malloc((m->n_pairs ? m->n_pairs : 1) * sizeof *m->staff_pairs);
+    int *fill = malloc((n_staff + 1) * sizeof *fill);
+    if (!m->staff_start || !m->staff_pairs || !fill) {
+        free(fill);
+        return SP_ENOMEM;
+    }
+    for (size_t j = 0; j < m->n_pairs; j++)
+        m->staff_start[m->pairs[j].staff + 1]++;
+    for (size_t s = 0; s < n_staff; s++)
+        m->staff_start[s + 1] += m->staff_start[s];
+    memcpy(fill, m->staff_start, (n_staff + 1) * sizeof *fill);
+    for (size_t j = 0; j < m->n_pairs; j++)
+        m->staff_pairs[fill[m->pairs[j].staff]++] = (int)j;
+    free(fill);
+    return SP_OK;
+}
+
+/* Records that `binary` is implied by the hours of `cols`. */
+static int add_link(model *m, int binary, const int *cols, size_t n, double threshold,
+                    int limit_group, int limit)
+{
+    if (sp_grow(&m->links, &m->cap_links, m->n_links + 1, sizeof *m->links) ||
+        sp_grow(&m->link_cols, &m->cap_link_cols, m->n_link_cols + n, sizeof *m->link_cols))
+        return SP_ENOMEM;
+    m->links[m->n_links++] = (serve_link){binary, m->n_link_cols, n, threshold, limit_group, limit};
+    memcpy(m->link_cols + m->n_link_cols, cols, n * sizeof *cols);
+    m->n_link_cols += n;
+    return SP_OK;
+}
+
+/* Partner binaries z of one person with a partner limit below the partners they could serve. */
+static int add_limit_for(model *m, int s, int *z_of, int *cols)
+{
+    const sp_pool *pool = m->pool;
+    const sp_staff *st = &pool->staff[s];
+    int limit_row, row;
+    NEW_ROW(limit_row, SP_ROW_LE, st->max_partners);
+    for (int i = m->staff_start[s]; i < m->staff_start[s + 1]; i++) {
+        int j = m->staff_pairs[i];
+        const sp_demand *d = &pool->demand[m->pairs[j].demand];
+        if (z_of[d->partner] < 0) {
+            NEW_COL(z_of[d->partner], 0, 1, 1);
+            TRY(sp_mip_add_coef(m->mip, limit_row, z_of[d->partner], 1.0));
+        }
+        /* x <= min(h, cap / (1 + tau)) z: the tightest bound that holds per period. */
+        double big_m = fmin(d->hours, sp_alloc_capacity(pool, st, d->period) / (1.0 + m->pairs[j].tau));
+        NEW_ROW(row, SP_ROW_LE, 0.0);
+        TRY(sp_mip_add_coef(m->mip, row, j, 1.0));
+        TRY(sp_mip_add_coef(m->mip, row, z_of[d->partner], -big_m));
+    }
+    for (size_t p = 0; p < pool->n_partners; p++) {
+        if (z_of[p] < 0)
+            continue;
+        size_t n = 0;
+        for (int i = m->staff_start[s]; i < m->staff_start[s + 1]; i++)
+            if (pool->demand[m->pairs[m->staff_pairs[i]].demand].partner == (int)p)
+                cols[n++] = m->staff_pairs[i];
+        TRY(add_link(m, z_of[p], cols, n, 1e-6, s, st->max_partners));
+    }
+    return SP_OK;
+}
+
 /* z binaries for staff who may serve fewer partners than they are eligible for. */
 static int add_partner_limits(model *m)
 {
     const sp_pool *pool = m->pool;
     m->limited = calloc(pool->n_staff ? pool->n_staff : 1, sizeof *m->limited);
     int *z_of = malloc((pool->n_partners ? pool->n_partners : 1) * sizeof *z_of);
-    if (!m->limited || !z_of) {
-        free(z_of);
-        return SP_ENOMEM;
-    }
-    int rc = SP_OK;
+    int *cols = malloc((m->n_pairs ? m->n_pairs : 1) * sizeof *cols);
+    int rc = m->limited && z_of && cols ? SP_OK : SP_ENOMEM;
     for (size_t s = 0; s < pool->n_staff && !rc; s++) {
-        const sp_staff *st = &pool->staff[s];
-        if (st->max_partners <= 0)
+        if (pool->staff[s].max_partners <= 0)
             continue;
+        int eligible_partners = 0;
         for (size_t p = 0; p < pool->n_partners; p++)
             z_of[p] = -1;
-        int eligible_partners = 0;
-        for (size_t j = 0; j < m->n_pairs; j++) {
-            int p = pool->demand[m->pairs[j].demand].partner;
-            if (m->pairs[j].staff == (int)s && z_of[p] == -1) {
+        for (int i = m->staff_start[s]; i < m->staff_start[s + 1]; i++) {
+            int p = pool->demand[m->pairs[m->staff_pairs[i]].demand].partner;
+            if (z_of[p] == -1) {
                 z_of[p] = -2;
                 eligible_partners++;
             }
         }
-        if (eligible_partners <= st->max_partners)
+        if (eligible_partners <= pool->staff[s].max_partners)
             continue;
         m->limited[s] = 1;
-        int limit_row = sp_mip_add_row(m->mip, SP_ROW_LE, st->max_partners);
-        if (limit_row < 0)
-            return free(z_of), limit_row;
-        for (size_t j = 0; j < m->n_pairs && !rc; j++) {
-            const pair *x = &m->pairs[j];
-            if (x->staff != (int)s)
-                continue;
-            const sp_demand *d = &pool->demand[x->demand];
-            if (z_of[d->partner] < 0) {
-                z_of[d->partner] = sp_mip_add_col(m->mip, 0, 1, 1);
-                if (z_of[d->partner] < 0 ||
-                    sp_mip_add_coef(m->mip, limit_row, z_of[d->partner], 1.0)) {
-                    rc = SP_ENOMEM;
-                    break;
-                }
-            }
-            /* x <= min(h, cap / (1 + tau)) z: the tightest bound that holds per period. */
-            double big_m = fmin(d->hours, sp_alloc_capacity(pool, st, d->period) / (1.0 + x->tau));
-            int row = sp_mip_add_row(m->mip, SP_ROW_LE, 0.0);
-            if (row < 0 || sp_mip_add_coef(m->mip, row, (int)j, 1.0) ||
-                sp_mip_add_coef(m->mip, row, z_of[d->partner], -big_m))
-                rc = SP_ENOMEM;
-        }
+        rc = add_limit_for(m, (int)s, z_of, cols);
     }
     free(z_of);
+    free(cols);
     return rc;
+}
+
+/* The repair heuristic's hook (see sp_mip_set_repair): sets every "serves" binary from hours. */
+static void repair_binaries(void *ctx, double *x1)
+{
+    const model *m = ctx;
+    for (size_t i = 0; i < m->n_links;) {
+        const serve_link *link = &m->links[i];
+        if (link->limit_group < 0) {
+            double sum = 0.0;
+            for (size_t c = 0; c < link->count; c++)
+                sum += x1[m->link_cols[link->first + c] + 1];
+            x1[link->binary + 1] = sum >= link->threshold - 1e-7 ? 1.0 : 0.0;
+            i++;
+            continue;
+        }
+        /* A limited person's partners: keep the `limit` with most hours. */
+        size_t end = i;
+        while (end < m->n_links && m->links[end].limit_group == link->limit_group)
+            end++;
+        for (size_t a = i; a < end; a++)
+            x1[m->links[a].binary + 1] = 0.0;
+        for (int chosen = 0; chosen < link->limit; chosen++) {
+            double best = link->threshold;
+            size_t best_at = end;
+            for (size_t a = i; a < end; a++) {
+                const serve_link *l = &m->links[a];
+                if (x1[l->binary + 1] > 0.5)
+                    continue;
+                double sum = 0.0;
+                for (size_t c = 0; c < l->count; c++)
+                    sum += x1[m->link_cols[l->first + c] + 1];
+                if (sum > best)
+                    best = sum, best_at = a;
+            }
+            if (best_at == end)
+                break;
+            x1[m->links[best_at].binary + 1] = 1.0;
+        }
+        /* Hours for a partner given up must go, or the depth binaries set next would count them. */
+        for (size_t a = i; a < end; a++)
+            if (x1[m->links[a].binary + 1] < 0.5)
+                for (size_t c = 0; c < m->links[a].count; c++)
+                    x1[m->link_cols[m->links[a].first + c] + 1] = 0.0;
+        i = end;
+    }
 }
 
 /* Per-staff rows of one resilience rule: y (depth) and e (share excess). */
@@ -258,6 +347,7 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours, in
     (void)staff;
     if (rule->min_people > 0) {
         NEW_COL(col, 0, 1, 1);
+        TRY(add_link(m, col, pair_cols, n_cols, pool->min_engagement, -1, 0));
         NEW_ROW(row, SP_ROW_LE, 0.0); /* h_min y - sum x <= 0 */
         TRY(sp_mip_add_coef(m->mip, row, col, pool->min_engagement));
         for (size_t i = 0; i < n_cols; i++)
@@ -363,9 +453,11 @@ static int build(model *m)
     TRY(index_staff_by_skill(m));
     TRY(index_demand_by_pk(m));
     TRY(find_pairs(m));
+    TRY(index_pairs_by_staff(m));
     m->mip = sp_mip_new(SP_TERM_COUNT);
     if (!m->mip)
         return SP_ENOMEM;
+    sp_mip_set_repair(m->mip, repair_binaries, m);
     TRY(add_hours_and_demand(m));
     TRY(add_fairness(m));
     TRY(add_capacity(m));
@@ -391,6 +483,10 @@ static void model_free(model *m)
     free(m->pk_start);
     free(m->pk_demand);
     free(m->limited);
+    free(m->staff_start);
+    free(m->staff_pairs);
+    free(m->links);
+    free(m->link_cols);
     sp_mip_free(m->mip);
 }
 

@@ -20,9 +20,26 @@ typedef struct model {
     size_t n_pairs, cap_pairs;
     size_t *demand_first; /* pairs of demand d: demand_first[d] .. demand_first[d+1]-1 */
     int *pk_start, *pk_demand; /* demand of (partner, skill) pk = p*K+k */
+    int *staff_start, *staff_pairs; /* pairs of staff s: staff_pairs[staff_start[s]..] */
     int *limited; /* per staff: 1 if a partner-limit binary set exists */
+    /* "serves" binaries and the hours that imply them, for the repair heuristic */
+    struct serve_link *links;
+    size_t n_links, cap_links;
+    int *link_cols;
+    size_t n_link_cols, cap_link_cols;
     sp_mip *mip;
 } model;
+
+/* Binary `binary` is implied by the hours of columns link_cols[first .. first+count-1]: a depth
+ * binary is 1 when they reach `threshold`; the partner binaries of one limited person (same
+ * `limit_group`, consecutive) are 1 for the `limit` partners with most hours. */
+typedef struct serve_link {
+    int binary;
+    size_t first, count;
+    double threshold;
+    int limit_group; /* staff index for partner binaries, -1 for depth binaries */
+    int limit;
+} serve_link;
 
 size_t sp_alloc_pk(const sp_pool *pool, int partner, int skill);
 double sp_alloc_capacity(const sp_pool *pool, const sp_staff *s, int period);

@@ -137,6 +137,16 @@ int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary);
 int sp_mip_add_row(sp_mip *mip, int type, double rhs);
 int sp_mip_add_coef(sp_mip *mip, int row, int col, double value);
 int sp_mip_set_obj(sp_mip *mip, int term, int col, double coef);
+/* Optional: a function that, given a candidate solution (1-based column values), sets the
+ * binaries to the values the continuous columns imply (e.g. "serves" = 1 when enough hours are
+ * given). The solver layer uses it to turn relaxations into incumbents; it must be cheap. */
+typedef void (*sp_mip_repair_fn)(void *ctx, double *x1);
+void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx);
+/* Marks a continuous column with lower bound 0 as one the LP may leave out until its reduced cost
+ * says it would help (column generation). Builders mark the many hours columns this way; `group`
+ * (>= 0) gathers columns that compete for the same thing (e.g. the people for one demand record),
+ * of which each pricing round brings in only the few best. */
+void sp_mip_set_lazy(sp_mip *mip, int col, int group);
 /* Marks term t as one whose optimum the LP relaxation attains (binaries do not affect it), so the
  * stage is solved as an LP. The model builder must know this to be true. */
 void sp_mip_set_lp_exact(sp_mip *mip, int term);

@@ -26,8 +26,10 @@ typedef struct sparse_vec {
 struct sp_mip {
     int n_terms;
     double *col_lb, *col_ub;
-    unsigned char *col_binary;
-    size_t n_cols, cap_lb, cap_ub, cap_bin;
+    unsigned char *col_binary, *col_lazy;
+    int *col_group;
+    size_t cap_group;
+    size_t n_cols, cap_lb, cap_ub, cap_bin, cap_lazy;
     int *row_type;
     double *row_rhs;
     size_t n_rows, cap_type, cap_rhs;
@@ -38,6 +40,8 @@ struct sp_mip {
     int lp_exact[SP_MIP_MAX_TERMS];
     size_t n_binaries;
     int inject_fault;
+    sp_mip_repair_fn repair;
+    void *repair_ctx;
 };
 
 sp_mip *sp_mip_new(int n_terms)
@@ -54,7 +58,8 @@ void sp_mip_free(sp_mip *mip)
 {
     if (!mip)
         return;
-    free(mip->col_lb), free(mip->col_ub), free(mip->col_binary);
+    free(mip->col_lb), free(mip->col_ub), free(mip->col_binary), free(mip->col_lazy),
+        free(mip->col_group);
     free(mip->row_type), free(mip->row_rhs);
     free(mip->coef_row), free(mip->coef_col), free(mip->coef_value);
     for (int t = 0; t < SP_MIP_MAX_TERMS; t++)
@@ -69,8 +74,12 @@ int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary)
         return SP_ERANGE;
     if (sp_grow(&mip->col_lb, &mip->cap_lb, need, sizeof(double)) ||
         sp_grow(&mip->col_ub, &mip->cap_ub, need, sizeof(double)) ||
-        sp_grow(&mip->col_binary, &mip->cap_bin, need, 1))
+        sp_grow(&mip->col_binary, &mip->cap_bin, need, 1) ||
+        sp_grow(&mip->col_lazy, &mip->cap_lazy, need, 1) ||
+        sp_grow(&mip->col_group, &mip->cap_group, need, sizeof(int)))
         return SP_ENOMEM;
+    mip->col_lazy[mip->n_cols] = 0;
+    mip->col_group[mip->n_cols] = -1;
     mip->col_lb[mip->n_cols] = binary ? 0.0 : lb;
     mip->col_ub[mip->n_cols] = binary ? 1.0 : ub;
     mip->col_binary[mip->n_cols] = binary != 0;
@@ -121,6 +130,20 @@ int sp_mip_set_obj(sp_mip *mip, int term, int col, double coef)
     return SP_OK;
 }
 
+void sp_mip_set_lazy(sp_mip *mip, int col, int group)
+{
+    if (col >= 0 && (size_t)col < mip->n_cols && !mip->col_binary[col] && mip->col_lb[col] == 0.0) {
+        mip->col_lazy[col] = 1;
+        mip->col_group[col] = group;
+    }
+}
+
+void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx)
+{
+    mip->repair = fn;
+    mip->repair_ctx = ctx;
+}
+
 void sp_mip_set_lp_exact(sp_mip *mip, int term)
 {
     if (term >= 0 && term < mip->n_terms)
@@ -146,6 +169,7 @@ typedef struct run {
     int log_level;
     const char *model_file;
     double rel_gap;
+    double started;
     double deadline; /* sp_now() value; HUGE_VAL: none */
     const sp_cancel *cancel;
     int stop_reason;
@@ -157,6 +181,12 @@ typedef struct run {
     int *ia, *ja;
     double *ar;
     double *x, *prev_x;
+    double *heur_x, *lp_x; /* best heuristic solution of this stage; the relaxation's point */
+    double heur_value;
+    int have_heur;
+    unsigned char *active; /* per column (1-based): in the LP; lazy columns start out */
+    size_t n_inactive;
+    struct priced *pricing; /* scratch for price_columns */
     int *basis; /* row then column statuses of the last stage's LP optimum; NULL: none yet */
     glp_prob *lp;
 } run;
@@ -230,7 +260,11 @@ static void load_problem(run *r, const sp_mip *mip)
     for (size_t j = 0; j < mip->n_cols; j++) {
         int col = (int)j + 1;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
-        if (mip->col_binary[j])
+        r->active[col] = !mip->col_lazy[j];
+        if (mip->col_lazy[j]) {
+            glp_set_col_bnds(lp, col, GLP_FX, 0.0, 0.0); /* out until priced in */
+            r->n_inactive++;
+        } else if (mip->col_binary[j])
             glp_set_col_kind(lp, col, GLP_BV);
         else if (ub == HUGE_VAL)
             glp_set_col_bnds(lp, col, GLP_LO, lb, 0.0);
@@ -318,14 +352,72 @@ static void restore_basis(run *r)
         glp_set_row_stat(r->lp, i, r->basis[i]);
     for (int i = rows + 1; i <= glp_get_num_rows(r->lp); i++)
         glp_set_row_stat(r->lp, i, GLP_BS); /* rows added since: their slack is basic */
-    for (int j = 1; j <= cols; j++)
-        glp_set_col_stat(r->lp, j, r->basis[rows + j]);
+    for (int j = 1; j <= cols; j++) {
+        int stat = r->basis[rows + j], type = glp_get_col_type(r->lp, j);
+        if (stat != GLP_BS) /* bounds may have changed since (columns priced in or capped) */
+            stat = type == GLP_FX ? GLP_NS : type == GLP_UP ? GLP_NU
+                 : stat == GLP_NU && type == GLP_DB ? GLP_NU : GLP_NL;
+        glp_set_col_stat(r->lp, j, stat);
+    }
 }
 
 /* Solves the LP relaxation of the current stage; returns GLPK's code. The primal simplex is used:
  * on these transportation-like models GLPK's dual simplex was 50x slower (demo: 1.2 s against
  * over 60 s for the first stage), and later stages start primal feasible from the saved basis. */
-static int solve_lp(run *r)
+/* Puts column j (1-based) into the LP with its own bounds, or, when `ub` is smaller, with `ub`. */
+static void activate(run *r, const sp_mip *mip, int j, double ub)
+{
+    double lb = mip->col_lb[j - 1], own_ub = mip->col_ub[j - 1];
+    if (ub > own_ub)
+        ub = own_ub;
+    if (ub == HUGE_VAL)
+        glp_set_col_bnds(r->lp, j, GLP_LO, lb, 0.0);
+    else
+        glp_set_col_bnds(r->lp, j, ub > lb ? GLP_DB : GLP_FX, lb, ub);
+    r->active[j] = 1;
+    r->n_inactive--;
+}
+
+typedef struct priced {
+    double reduced_cost;
+    int group, col;
+} priced;
+
+static int cmp_priced(const void *a, const void *b)
+{
+    const priced *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->reduced_cost != y->reduced_cost)
+        return x->reduced_cost < y->reduced_cost ? -1 : 1;
+    return x->col - y->col; /* ties by column: deterministic */
+}
+
+/* One pricing round: brings in the inactive columns whose reduced cost is negative, at most
+ * `per_group` of each group, most negative first. Returns how many came in. */
+static size_t price_columns(run *r, const sp_mip *mip, int per_group)
+{
+    size_t n = 0, added = 0;
+    for (size_t j = 1; j <= mip->n_cols; j++) {
+        if (r->active[j])
+            continue;
+        double d = glp_get_col_dual(r->lp, (int)j);
+        if (d < -1e-9)
+            r->pricing[n++] = (priced){d, mip->col_group[j - 1], (int)j};
+    }
+    qsort(r->pricing, n, sizeof *r->pricing, cmp_priced);
+    for (size_t i = 0; i < n; i++) {
+        int taken = 0;
+        while (i + taken < n && r->pricing[i + taken].group == r->pricing[i].group)
+            taken++;
+        for (int k = 0; k < taken && k < per_group; k++)
+            activate(r, mip, r->pricing[i + k].col, HUGE_VAL), added++;
+        i += taken - 1;
+    }
+    return added;
+}
+
+static int solve_lp_once(run *r)
 {
     glp_smcp smcp;
     glp_init_smcp(&smcp);
@@ -348,14 +440,119 @@ static int solve_lp(run *r)
     return ret;
 }
 
+/* The LP of the current stage over all columns, by column generation: solve with the active
+ * columns, price the others with the duals, bring in those that would lower the objective, and
+ * repeat until none would. GLPK leaves fixed columns out of its simplex, so the LPs it solves stay
+ * near the size of the columns that matter. */
+static int solve_lp(run *r, const sp_mip *mip)
+{
+    for (;;) {
+        int ret = solve_lp_once(r);
+        if (ret != 0 || glp_get_status(r->lp) != GLP_OPT || r->n_inactive == 0)
+            return ret;
+        size_t added = price_columns(r, mip, 2);
+        if (r->log_level >= 2 && added)
+            fprintf(stderr, "staffpool: priced in %zu columns (%zu still out) at %.2f s\n", added,
+                    r->n_inactive, sp_now() - r->started);
+        if (!added)
+            return ret;
+    }
+}
+
+/* Gives every active lazy column its own bounds back: caps from one stage's reduced costs do not
+ * hold in the next. */
+static void uncap_columns(run *r, const sp_mip *mip)
+{
+    for (size_t j = 1; j <= mip->n_cols; j++) {
+        if (mip->col_lazy[j - 1] && r->active[j]) {
+            r->active[j] = 0;
+            r->n_inactive++;
+            activate(r, mip, (int)j, HUGE_VAL);
+        }
+    }
+}
+
+/* Before branching: every column comes in, so that the search and its bound cover the whole
+ * problem; a column whose reduced cost d > 0 cannot exceed (incumbent - bound) / d in any better
+ * solution, which caps it. */
+static void activate_all(run *r, const sp_mip *mip, double incumbent, double bound)
+{
+    for (size_t j = 1; j <= mip->n_cols; j++) {
+        if (r->active[j])
+            continue;
+        double d = glp_get_col_dual(r->lp, (int)j), ub = HUGE_VAL;
+        if (d > 0 && incumbent < HUGE_VAL)
+            ub = (incumbent - bound) / d;
+        activate(r, mip, (int)j, ub);
+    }
+}
+
 typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE } stage_outcome;
+
+/* Fixes every binary at `values` (rounded) and solves the LP over the continuous columns; on
+ * success leaves the point in r->x and returns 1. */
+static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *values)
+{
+    size_t n = mip->n_cols;
+    for (size_t j = 0; j < n; j++) {
+        if (mip->col_binary[j]) {
+            double v = values[j + 1] >= 0.5 ? 1.0 : 0.0;
+            glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, v, v);
+        }
+    }
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    smcp.meth = GLP_DUALP; /* only bounds changed: the basis stays dual feasible */
+    smcp.tm_lim = remaining_ms(r);
+    int ret = glp_simplex(r->lp, &smcp);
+    int ok = ret == 0 && glp_get_status(r->lp) == GLP_OPT;
+    if (ok) {
+        for (size_t j = 1; j <= n; j++)
+            r->x[j] = glp_get_col_prim(r->lp, (int)j);
+        for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
+            if (mip->col_binary[j])
+                r->x[j + 1] = values[j + 1] >= 0.5 ? 1.0 : 0.0;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (mip->col_binary[j])
+            glp_set_col_bnds(r->lp, (int)j + 1, GLP_DB, 0.0, 1.0);
+    return ok;
+}
+
+/* A primal heuristic for MIP stages, started from `start`: fix the binaries (after the builder's
+ * repair, which sets them from the hours), solve the LP of the rest, repair again from the new
+ * hours, and repeat while the objective improves. The binaries mark who serves whom; once they are
+ * fixed the hours are an LP, which GLPK solves far faster than it branches. Keeps the best point
+ * in r->heur_x. */
+static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double *start)
+{
+    size_t n = mip->n_cols;
+    memcpy(r->lp_x, start, (n + 1) * sizeof *r->lp_x);
+    for (int round = 0; round < 5 && !should_stop(r); round++) {
+        if (mip->repair)
+            mip->repair(mip->repair_ctx, r->lp_x);
+        if (!solve_with_binaries_fixed(r, mip, r->lp_x))
+            return;
+        double value = term_value(mip, term, r->x);
+        int better = !r->have_heur || value < r->heur_value - 1e-9 * fmax(1.0, fabs(value));
+        if (better) {
+            memcpy(r->heur_x, r->x, (n + 1) * sizeof *r->x);
+            r->heur_value = value;
+            r->have_heur = 1;
+        }
+        if (!better || !mip->repair)
+            return;
+        memcpy(r->lp_x, r->x, (n + 1) * sizeof *r->x);
+    }
+}
 
 static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_integral,
                                  double *bound)
 {
     size_t n = mip->n_cols;
     *bound = 0.0;
-    int ret = solve_lp(r);
+    int ret = solve_lp(r, mip);
     if (ret == GLP_ETMLIM) {
         r->stop_reason = SP_STOP_TIME_LIMIT;
         return STAGE_NO_X;
@@ -373,6 +570,40 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     if (should_stop(r))
         return STAGE_NO_X;
 
+    /* Incumbents before branching: the relaxation rounded, and the previous stage's choices. */
+    double heur_start = sp_now();
+    for (size_t j = 1; j <= n; j++)
+        r->x[j] = glp_get_col_prim(r->lp, (int)j);
+    r->have_heur = 0;
+    improve_by_fixing(r, mip, term, r->x);
+    if (prev_integral)
+        improve_by_fixing(r, mip, term, r->prev_x);
+    if (r->log_level >= 2)
+        fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
+                *bound, r->have_heur ? r->heur_value : HUGE_VAL, sp_now() - heur_start);
+    restore_basis(r);
+    ret = solve_lp(r, mip); /* back to the relaxation's optimum, which glp_intopt starts from */
+    if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
+        return STAGE_NO_X;
+    if (r->have_heur && r->heur_value - *bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9)) {
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* the bound proves it: no branching */
+        *bound = fmin(*bound, r->heur_value);
+        return STAGE_PROVED;
+    }
+    if (should_stop(r)) {
+        if (!r->have_heur)
+            return STAGE_NO_X;
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+        return STAGE_STOPPED_WITH_X;
+    }
+
+    if (r->n_inactive) {
+        activate_all(r, mip, r->have_heur ? r->heur_value : HUGE_VAL, *bound);
+        ret = solve_lp(r, mip);
+        if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
+            return STAGE_NO_X;
+    }
+
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
@@ -383,23 +614,32 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.mip_gap = r->rel_gap;
     iocp.cb_func = on_branch;
     iocp.cb_info = r;
-    r->start_x = prev_integral ? r->prev_x : NULL;
+    r->start_x = r->have_heur ? r->heur_x : prev_integral ? r->prev_x : NULL;
     r->start_given = 0;
     r->best_bound = *bound;
     ret = glp_intopt(r->lp, &iocp);
+    if (r->log_level >= 3)
+        fprintf(stderr, "staffpool: stage %d: branch-and-cut returned %d, status %d\n", term + 1,
+                ret, glp_mip_status(r->lp));
+    uncap_columns(r, mip);
     if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
         r->stop_reason = SP_STOP_TIME_LIMIT;
     int status = glp_mip_status(r->lp);
     if (status == GLP_NOFEAS)
         return STAGE_INFEASIBLE;
-    if (status != GLP_OPT && status != GLP_FEAS)
-        return STAGE_NO_X;
+    if (status != GLP_OPT && status != GLP_FEAS) {
+        if (!r->have_heur)
+            return STAGE_NO_X;
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* stopped before GLPK took it up */
+        *bound = fmin(r->heur_value, fmax(*bound, r->best_bound));
+        return STAGE_STOPPED_WITH_X;
+    }
     for (size_t j = 1; j <= n; j++)
         r->x[j] = glp_mip_col_val(r->lp, (int)j);
     double value = glp_mip_obj_val(r->lp);
     *bound = fmin(value, fmax(*bound, r->best_bound));
-    if (status == GLP_OPT && ret == 0) {
-        /* GLPK stops with GLP_OPT once the tree is empty or the gap is below mip_gap. */
+    if ((status == GLP_OPT && ret == 0) || ret == GLP_EMIPGAP) {
+        /* GLPK stops when the tree is empty, or with GLP_EMIPGAP when the gap is below mip_gap. */
         *bound = fmin(value, fmax(*bound, value - r->rel_gap * fabs(value)));
         return STAGE_PROVED;
     }
@@ -486,9 +726,11 @@ static int trapped_run(run *r, const sp_mip *mip, sp_mip_result *res)
 
 static void free_buffers(run *r)
 {
-    free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis);
+    free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis), free(r->heur_x), free(r->lp_x), free(r->active), free(r->pricing);
     r->ia = r->ja = r->basis = NULL;
-    r->ar = r->x = r->prev_x = NULL;
+    r->ar = r->x = r->prev_x = r->heur_x = r->lp_x = NULL;
+    r->active = NULL;
+    r->pricing = NULL;
 }
 
 int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_options *opts,
@@ -505,6 +747,7 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
         return sp_fail(err, SP_ENOMEM, "out of memory starting a solve");
     r->log_level = opts->log_level;
     r->rel_gap = opts->rel_gap;
+    r->started = start;
     r->model_file = opts->model_file;
     r->cancel = opts->cancel;
     r->deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
@@ -514,7 +757,11 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     r->ar = malloc(width * sizeof *r->ar);
     r->x = calloc(mip->n_cols + 1, sizeof *r->x);
     r->prev_x = calloc(mip->n_cols + 1, sizeof *r->prev_x);
-    if (!r->ia || !r->ja || !r->ar || !r->x || !r->prev_x) {
+    r->heur_x = calloc(mip->n_cols + 1, sizeof *r->heur_x);
+    r->lp_x = calloc(mip->n_cols + 1, sizeof *r->lp_x);
+    r->active = calloc(mip->n_cols + 1, 1);
+    r->pricing = malloc((mip->n_cols + 1) * sizeof *r->pricing);
+    if (!r->active || !r->pricing || !r->ia || !r->ja || !r->ar || !r->x || !r->prev_x || !r->heur_x || !r->lp_x) {
         free_buffers(r);
         free(r);
         return sp_fail(err, SP_ENOMEM, "out of memory for a model of %zu columns", mip->n_cols);
