@@ -329,6 +329,22 @@ static void freeze_term(run *r, const sp_mip *mip, int term, double value)
     glp_set_mat_row(r->lp, row, n, r->ja, r->ar);
 }
 
+/* glp_simplex has no callback, so it runs in slices of at most this many milliseconds, each
+ * continuing from the basis the last one reached, and the cancel flag and the deadline are
+ * checked between slices: a cancel is seen within about a slice even during a long LP. */
+#define LP_SLICE_MS 250
+
+static int run_simplex(run *r, glp_smcp *smcp)
+{
+    for (;;) {
+        int left = remaining_ms(r);
+        smcp->tm_lim = left < LP_SLICE_MS ? left : LP_SLICE_MS;
+        int ret = glp_simplex(r->lp, smcp);
+        if (ret != GLP_ETMLIM || should_stop(r))
+            return ret;
+    }
+}
+
 /* Keeps the LP optimum's basis: branch-and-cut leaves another one behind, and the next stage's LP
  * starts fastest from this one (its point stays feasible once the finished term is frozen). */
 static void save_basis(run *r)
@@ -424,16 +440,14 @@ static int solve_lp_once(run *r)
     smcp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
     smcp.meth = GLP_PRIMAL;
     smcp.presolve = GLP_OFF;
-    smcp.tm_lim = remaining_ms(r);
     if (r->basis)
         restore_basis(r);
     else
         glp_adv_basis(r->lp, 0);
-    int ret = glp_simplex(r->lp, &smcp);
+    int ret = run_simplex(r, &smcp);
     if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
         glp_std_basis(r->lp);
-        smcp.tm_lim = remaining_ms(r);
-        ret = glp_simplex(r->lp, &smcp);
+        ret = run_simplex(r, &smcp);
     }
     if (ret == 0 && glp_get_status(r->lp) == GLP_OPT)
         save_basis(r);
@@ -504,8 +518,7 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
     smcp.meth = GLP_DUALP; /* only bounds changed: the basis stays dual feasible */
-    smcp.tm_lim = remaining_ms(r);
-    int ret = glp_simplex(r->lp, &smcp);
+    int ret = run_simplex(r, &smcp);
     int ok = ret == 0 && glp_get_status(r->lp) == GLP_OPT;
     if (ok) {
         for (size_t j = 1; j <= n; j++)
@@ -554,7 +567,8 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     *bound = 0.0;
     int ret = solve_lp(r, mip);
     if (ret == GLP_ETMLIM) {
-        r->stop_reason = SP_STOP_TIME_LIMIT;
+        if (r->stop_reason == SP_STOP_NONE)
+            r->stop_reason = SP_STOP_TIME_LIMIT;
         return STAGE_NO_X;
     }
     if (ret != 0 || glp_get_status(r->lp) == GLP_UNBND)

@@ -55,7 +55,11 @@ def build_in_place() -> str:
     os.makedirs(tmpdir, exist_ok=True)
     built = make_builder(absolute_paths=True).compile(tmpdir=tmpdir, verbose=False)
     target = os.path.join(HERE, "staffpool", os.path.basename(built))
-    shutil.copyfile(built, target)
+    # A process may have the old module mapped: write a new file and rename it over the old one,
+    # never rewrite the mapped file in place.
+    partial = target + ".partial"
+    shutil.copyfile(built, partial)
+    os.replace(partial, target)
     return target
 
 

@@ -194,6 +194,7 @@ class Pool:
                                   f"{max_partners!r})", rec, "max_partners")
         skills = dict(skills or {})
         authorised = None if authorised is None else list(authorised)
+        self._check_staff_lists(rec, skills, authorised)
         self._call(lib.sp_pool_add_staff, _text(id, "staff", "id"), _text(name, rec, "name", False)
                    or ffi.NULL, _text(partner, rec, "partner"), _text(site, rec, "site"),
                    _number(contracted_hours, rec, "contracted_hours"),
@@ -209,6 +210,27 @@ class Pool:
         for partner_id in authorised or []:
             self._call(lib.sp_pool_authorise, _text(id, rec, "id"),
                        _text(partner_id, rec, "authorised"))
+
+    def _check_staff_lists(self, rec: str, skills: dict, authorised: Optional[list]) -> None:
+        """Checks skills and authorisations before the staff record goes in, so that a refused
+        person is not left half-added (the C calls for them cannot fail otherwise)."""
+        known_skills = {s["id"] for s in self._records["skills"]}
+        for skill, level in skills.items():
+            if skill not in known_skills:
+                raise ValidationError(f"{rec}: skills: unknown skill {skill!r}", rec, "skills")
+            level = _integer(level, rec, "skills")
+            if not 1 <= level <= 5:
+                raise ValidationError(f"{rec}: skills: level of {skill!r} must be 1..5 (got "
+                                      f"{level})", rec, "skills")
+        if authorised is not None:
+            if not authorised:
+                raise ValidationError(f"{rec}: authorised: empty list (leave it out to authorise "
+                                      f"every partner)", rec, "authorised")
+            known_partners = {p["id"] for p in self._records["partners"]}
+            for partner_id in authorised:
+                if partner_id not in known_partners:
+                    raise ValidationError(f"{rec}: authorised: unknown partner {partner_id!r}",
+                                          rec, "authorised")
 
     def set_availability(self, staff: str, period: Period, hours: float) -> None:
         """Hours ``staff`` can work in ``period`` (leave, sickness and training reduce it)."""

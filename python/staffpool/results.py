@@ -14,10 +14,13 @@ class Records(tuple):
     """A tuple of result records with ``to_frame()``."""
 
     columns: Tuple[str, ...] = ()
+    types: Tuple[Optional[str], ...] = ()
 
-    def __new__(cls, items: Any = (), columns: Tuple[str, ...] = ()) -> "Records":
+    def __new__(cls, items: Any = (), columns: Tuple[str, ...] = (),
+                types: Tuple[Optional[str], ...] = ()) -> "Records":
         obj = super().__new__(cls, items)
         obj.columns = columns
+        obj.types = types
         return obj
 
     def to_frame(self) -> Any:
@@ -25,11 +28,20 @@ class Records(tuple):
         import pandas as pd
 
         rows = [dataclasses.astuple(r) for r in self]
-        return pd.DataFrame(rows, columns=list(self.columns))
+        frame = pd.DataFrame(rows, columns=list(self.columns))
+        if not rows and self.types:  # no records: keep numeric columns numeric
+            frame = frame.astype({c: t for c, t in zip(self.columns, self.types) if t})
+        return frame
+
+
+_DTYPES = {"float": "float64", "int": "int64"}
 
 
 def records(cls: type, items: Any) -> Records:
-    return Records(items, tuple(f.name for f in dataclasses.fields(cls)))
+    fields = dataclasses.fields(cls)
+    return Records(items, tuple(f.name for f in fields),
+                   tuple(_DTYPES.get(f.type if isinstance(f.type, str) else f.type.__name__)
+                         for f in fields))
 
 
 @dataclass(frozen=True)

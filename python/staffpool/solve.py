@@ -46,7 +46,10 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
             raise ValidationError(f"options: time_limit: must be a number >= 0 or None (got "
                                   f"{time_limit!r})", "options", "time_limit")
         opts.time_limit = float(time_limit)
-    opts.rel_gap = gap
+    if isinstance(gap, bool) or not isinstance(gap, (int, float)) or not 0 <= gap < 1:
+        raise ValidationError(f"options: gap: must be a number in [0, 1) (got {gap!r})",
+                              "options", "gap")
+    opts.rel_gap = float(gap)
     opts.log_level = int(log_level)
     err = ffi.new("sp_error *")
     cancel_out = ffi.new("sp_cancel **")
@@ -55,18 +58,24 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
     opts.cancel = cancel
     out = ffi.new("sp_solution **")
     result: dict = {}
+    done = threading.Event()
 
     def work() -> None:
-        result["rc"] = lib.sp_solve(out, pool._ptr, opts, err)
+        try:
+            result["rc"] = lib.sp_solve(out, pool._ptr, opts, err)
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="staffpool-solve", daemon=True)
     worker.start()
+    # An Event, not Thread.join: on CPython 3.11 a KeyboardInterrupt inside join() can leave the
+    # thread looking finished while the C solve still runs (bpo-45274).
     try:
-        while worker.is_alive():
-            worker.join(0.05)
+        while not done.wait(0.05):
+            pass
     except KeyboardInterrupt:
         lib.sp_cancel_raise(cancel)
-        worker.join()
+        _wait_through_interrupts(done)
         if result.get("rc") == 0:
             lib.sp_solution_free(out[0])
         raise
@@ -76,6 +85,17 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
         return _read_solution(sol, pool)
     finally:
         ffi.release(sol)
+
+
+def _wait_through_interrupts(done: threading.Event) -> None:
+    """Waits for the C solve to return; further Ctrl-C presses must not cut the wait short, or the
+    cancel flag and the pool could be freed while C still uses them."""
+    while True:
+        try:
+            if done.wait(0.05):
+                return
+        except KeyboardInterrupt:
+            continue
 
 
 def _read_solution(sol: Any, pool: Any) -> Solution:

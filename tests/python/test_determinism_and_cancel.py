@@ -249,12 +249,6 @@ print("TINY", sol.status, flush=True)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "solve.py waits with Thread.join(0.05); on CPython 3.11 a KeyboardInterrupt inside join marks "
-    "the thread stopped (the bpo-45274 handling in Thread._wait_for_tstate_lock releases the "
-    "lock the running thread holds), so the following worker.join() returns at once: solve() "
-    "raises while the C solve is still running, and the sp_cancel it polls is freed when "
-    "solve()'s frame goes"))
 def test_ctrl_c_waits_for_the_c_solve_to_return():
     rc, lines, sent, out, err = run_child_with_sigint(script=SLOW_C_CHILD, delay=0.5)
     assert "CAUGHT" in lines, (out, err)
@@ -265,10 +259,6 @@ def test_ctrl_c_waits_for_the_c_solve_to_return():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "csrc/mip.c polls the cancel flag only between stages and in the branch-and-cut callback; "
-    "glp_simplex has no callback, so a cancel raised during an LP relaxation is only seen when "
-    "the LP ends (here after the time limit, which is then reported instead of the cancel)"))
 def test_cancel_is_seen_during_the_lp_relaxation():
     # Uses the C API directly: raise the cancel flag 0.5 s into a solve whose first LP relaxation
     # takes 8+ s (time limit 3 s as a safety net).

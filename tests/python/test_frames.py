@@ -249,10 +249,6 @@ def test_empty_result_frames_keep_their_columns(tiny_scenario):
         assert len(frame) == len(getattr(sol, name))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Records.to_frame() of no records builds its DataFrame from an empty row list, so every "
-    "column has dtype object; Solution.to_frame() then sums object columns (a FutureWarning in "
-    "pandas 1.5) and an empty plan's hours are not numeric"))
 def test_empty_result_frames_are_numeric(tiny_scenario):
     import warnings
 

@@ -220,8 +220,6 @@ def test_frames_roundtrip():
     pytest.importorskip("pandas")
     rd = Redeployment.demo()
     frames = rd.to_frames()
-    for kind in ("travel_minutes", "leaving_rates"):
-        frames[kind] = frames[kind]
     again = Redeployment.from_frames(
         periods=rd.periods, period_labels=rd.period_labels, grades=rd.grades, rules=rd.rules,
         partners=frames["partners"], sites=frames["sites"], skills=frames["skills"],

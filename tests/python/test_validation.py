@@ -376,9 +376,6 @@ def test_solve_rejects_bad_gap(pool, gap):
     assert err.field in ("gap", "rel_gap")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "solve.py assigns gap straight into the CFFI struct (opts.rel_gap = gap), so a non-number "
-    "raises cffi's TypeError instead of ValidationError"))
 def test_solve_rejects_gap_of_the_wrong_type(pool):
     with pytest.raises(ValidationError):
         staffpool.solve(pool, gap="0.01")
@@ -494,16 +491,6 @@ def test_id_of_128_bytes_is_accepted(tiny_scenario):
     assert pool.records("skills")[-1]["id"] == "k" * 128
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "docs/scenario-format.md says ids are strings of 1-128 characters, but csrc/pool.c check_id "
-    "counts bytes (strlen), so 128 non-ASCII characters are refused; fix the check or the docs "
-    "(then drop this test)"))
-def test_id_of_128_non_ascii_characters_is_accepted(tiny_scenario):
-    tiny_scenario["skills"].append({"id": "é" * 128})
-    pool = Pool.from_dict(tiny_scenario)
-    assert pool.records("skills")[-1]["id"] == "é" * 128
-
-
 # ---- a refused record leaves the pool usable ---------------------------------------------------
 
 
@@ -544,10 +531,6 @@ def test_refused_pool_is_freed_cleanly(tiny_scenario):
     gc.collect()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Pool.add_staff is not atomic: the C staff record is added (and mirrored in pool.records) "
-    "before skills and authorisations are checked, so a staff member refused for a bad skill "
-    "level stays in the pool and the same id cannot be added again"))
 def test_staff_refused_for_a_bad_skill_is_not_half_added(pool):
     with pytest.raises(ValidationError):
         pool.add_staff("A3", "A", "A-HQ", 10, 20, skills={"noise": 0})
@@ -556,9 +539,6 @@ def test_staff_refused_for_a_bad_skill_is_not_half_added(pool):
     Pool.from_dict(pool.to_dict())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Pool.add_staff is not atomic: a staff member refused for an unknown authorised partner is "
-    "still in the C pool with the authorisations before the bad one, and gets assignments"))
 def test_staff_refused_for_a_bad_authorisation_gets_no_work(pool):
     with pytest.raises(ValidationError):
         pool.add_staff("A3", "A", "A-HQ", 40, 1, skills={"noise": 3}, authorised=["A", "Z"])
