@@ -14,6 +14,11 @@ const char *sp_strerror(int code)
     case SP_ESTATE: return "invalid state";
     case SP_ERANGE: return "out of range";
     case SP_ECANCELLED: return "cancelled";
+    case SP_EBUSY: return "database busy";
+    case SP_ENODB: return "not a usable staffpool database";
+    case SP_EREADONLY: return "database is read-only";
+    case SP_ECHANGED: return "inputs changed during the solve";
+    case SP_EDB: return "database error";
     default: return "unknown error";
     }
 }

@@ -329,19 +329,22 @@ static void freeze_term(run *r, const sp_mip *mip, int term, double value)
     glp_set_mat_row(r->lp, row, n, r->ja, r->ar);
 }
 
-/* glp_simplex has no callback, so it runs in slices of at most this many milliseconds, each
- * continuing from the basis the last one reached, and the cancel flag and the deadline are
- * checked between slices: a cancel is seen within about a slice even during a long LP. */
-#define LP_SLICE_MS 250
+/* glp_simplex has no callback, so it runs in slices of this many iterations, each continuing from
+ * the basis the last one reached, and the cancel flag and the deadline are checked between
+ * slices: a cancel is seen within a slice (well under a second here) even during a long LP.
+ * Slices are counted in iterations, not milliseconds, so that the path, and so the plan, does not
+ * depend on the machine's speed or load. */
+#define LP_SLICE_ITERATIONS 1000
 
 static int run_simplex(run *r, glp_smcp *smcp)
 {
+    smcp->it_lim = LP_SLICE_ITERATIONS;
     for (;;) {
-        int left = remaining_ms(r);
-        smcp->tm_lim = left < LP_SLICE_MS ? left : LP_SLICE_MS;
+        smcp->tm_lim = remaining_ms(r);
         int ret = glp_simplex(r->lp, smcp);
-        if (ret != GLP_ETMLIM || should_stop(r))
-            return ret;
+        if (ret == GLP_EITLIM && !should_stop(r))
+            continue;
+        return ret == GLP_EITLIM ? GLP_ETMLIM : ret; /* stopped between slices */
     }
 }
 

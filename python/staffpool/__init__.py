@@ -15,6 +15,8 @@ from .pool import PRIORITIES, Pool
 from .results import (Assignment, Objective, PartnerSummary, Records, Resilience, Solution, Term,
                       Unmet)
 from .solve import selftest_glpk_trap, solve
+from .store import (DatabaseBusyError, DatabaseError, InputsChangedError, NotADatabaseError,
+                    ReadOnlyDatabaseError, Store)
 from .redeploy import (Outcome, PoolWork, Redeployment, RedeploymentObjective,
                        RedeploymentResult, RedeploymentTotals, VacancyFill, compare)
 
@@ -24,6 +26,8 @@ __all__ = [
     "Pool", "solve", "Solution", "Objective", "Term", "Assignment", "Unmet", "PartnerSummary",
     "Resilience", "Records", "StaffpoolError", "ValidationError", "SolverError", "StateError",
     "OutOfMemoryError", "PRIORITIES", "selftest_glpk_trap", "__version__",
+    "Store", "DatabaseError", "DatabaseBusyError", "NotADatabaseError", "ReadOnlyDatabaseError",
+    "InputsChangedError",
     "Redeployment", "RedeploymentResult", "RedeploymentObjective", "RedeploymentTotals",
     "Outcome", "VacancyFill", "PoolWork", "compare",
 ]

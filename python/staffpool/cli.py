@@ -18,7 +18,7 @@ import shlex
 import sys
 import time
 from dataclasses import asdict
-from typing import Any, Callable, List, Optional
+from typing import Any, List, Optional
 
 from . import __version__
 from .errors import StaffpoolError, ValidationError

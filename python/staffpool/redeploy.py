@@ -19,7 +19,7 @@ import numbers
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
@@ -53,27 +53,6 @@ FIELDS = {
 TOP_LEVEL = {"format", "version", "name", "periods", "period_labels", "grades", "rules", *FIELDS}
 
 Period = Union[int, str]
-
-# GLPK's cut generators recurse deeply on large conflict graphs: a redeployment of 1000 people x
-# 1400 posts (48,000 pairs) overflowed a default 8 MiB thread stack. The worker thread gets a large
-# stack; only the pages it touches are committed.
-WORKER_STACK_BYTES = 512 * 1024 * 1024
-_STACK_LOCK = threading.Lock()
-
-
-def _start_worker(target: Any, name: str) -> threading.Thread:
-    worker = threading.Thread(target=target, name=name, daemon=True)
-    with _STACK_LOCK:  # threading.stack_size is process-wide: set, start, restore
-        previous = threading.stack_size()
-        try:
-            threading.stack_size(WORKER_STACK_BYTES)
-        except (ValueError, RuntimeError):  # a platform that refuses: keep its default
-            pass
-        try:
-            worker.start()
-        finally:
-            threading.stack_size(previous)
-    return worker
 
 
 def default_rules() -> Dict[str, Any]:
@@ -801,7 +780,8 @@ def solve_redeployment(rd: Redeployment, time_limit: Optional[float] = None, gap
     def work() -> None:
         state["rc"] = lib.sp_redeploy_solve(out, rd._ptr, opts, err)
 
-    worker = _start_worker(work, "staffpool-redeploy")
+    worker = threading.Thread(target=work, name="staffpool-redeploy", daemon=True)
+    worker.start()
     try:
         while worker.is_alive():
             worker.join(0.05)

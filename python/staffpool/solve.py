@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any, Optional
+import time
+from typing import Any, Callable, Optional
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
@@ -38,6 +39,19 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
     Infeasible or stopped solves are a ``Solution.status``, not an exception. Ctrl-C stops the
     solve promptly and raises KeyboardInterrupt; the next solve works as usual.
     """
+    sol = ffi.gc(solve_native(pool._ptr, time_limit, gap, log_level), lib.sp_solution_free)
+    try:
+        return _read_solution(sol, pool)
+    finally:
+        ffi.release(sol)
+
+
+def solve_native(native_pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
+                 log_level: int = 0,
+                 on_wait: Optional[Callable[[float], None]] = None) -> Any:
+    """``sp_solve`` in a worker thread; returns the native ``sp_solution *``, which the caller
+    frees with ``lib.sp_solution_free``. ``on_wait(seconds_elapsed)`` is called about every
+    50 ms while the solve runs (for progress notes)."""
     opts = ffi.new("sp_solve_options *")
     lib.sp_solve_options_init(opts)
     if time_limit is not None:
@@ -62,17 +76,19 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
 
     def work() -> None:
         try:
-            result["rc"] = lib.sp_solve(out, pool._ptr, opts, err)
+            result["rc"] = lib.sp_solve(out, native_pool, opts, err)
         finally:
             done.set()
 
     worker = threading.Thread(target=work, name="staffpool-solve", daemon=True)
+    started = time.monotonic()
     worker.start()
     # An Event, not Thread.join: on CPython 3.11 a KeyboardInterrupt inside join() can leave the
     # thread looking finished while the C solve still runs (bpo-45274).
     try:
         while not done.wait(0.05):
-            pass
+            if on_wait:
+                on_wait(time.monotonic() - started)
     except KeyboardInterrupt:
         lib.sp_cancel_raise(cancel)
         _wait_through_interrupts(done)
@@ -80,11 +96,7 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
             lib.sp_solution_free(out[0])
         raise
     raise_for(result["rc"], err)
-    sol = ffi.gc(out[0], lib.sp_solution_free)
-    try:
-        return _read_solution(sol, pool)
-    finally:
-        ffi.release(sol)
+    return out[0]
 
 
 def _wait_through_interrupts(done: threading.Event) -> None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ._native import ffi, lib
 from .errors import StaffpoolError, ValidationError, raise_for
 from .pool import PRIORITIES, Pool
-from .results import (TERMS, Assignment, Objective, PartnerSummary, Records, Resilience, Solution,
+from .solve import solve_native
+from .results import (TERMS, Assignment, Objective, PartnerSummary, Resilience, Solution,
                       Term, Unmet, records)
 
 Period = Union[int, str]
@@ -403,60 +403,16 @@ class Store:
 
     def _solve(self, inputs: Inputs, time_limit: Optional[float], gap: float, log_level: int,
                say: Callable[[str], None]) -> Any:
-        """sp_solve in a worker thread (Ctrl-C raises the C cancel flag, as staffpool.solve
-        does); returns the native solution, which the caller frees."""
-        opts = ffi.new("sp_solve_options *")
-        lib.sp_solve_options_init(opts)
-        if time_limit is not None:
-            if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
-                    or math.isnan(time_limit) or time_limit < 0:
-                raise ValidationError(f"options: time_limit: must be a number >= 0 or None (got "
-                                      f"{time_limit!r})", "options", "time_limit")
-            opts.time_limit = float(time_limit)
-        opts.rel_gap = gap
-        opts.log_level = int(log_level)
-        err = ffi.new("sp_error *")
-        cancel_out = ffi.new("sp_cancel **")
-        raise_for(lib.sp_cancel_new(cancel_out, err), err)
-        cancel = ffi.gc(cancel_out[0], lib.sp_cancel_free)
-        opts.cancel = cancel
-        out = ffi.new("sp_solution **")
-        result: dict = {}
+        """The native solution of a solve with Ctrl-C handling and progress notes on `say`
+        (staffpool.solve_native); the caller frees it."""
+        next_note = [10.0]
 
-        done = threading.Event()
+        def note(elapsed: float) -> None:
+            if elapsed >= next_note[0]:
+                say(f"still solving ({elapsed:.0f} s)")
+                next_note[0] += 10.0 if elapsed < 60 else 60.0
 
-        def work() -> None:
-            try:
-                result["rc"] = lib.sp_solve(out, inputs.native_pool, opts, err)
-            finally:
-                done.set()
-
-        # Waits on an Event, not Thread.join: on CPython 3.11 a KeyboardInterrupt inside
-        # join(timeout) can make the next join() return while the thread still runs (bpo-45274),
-        # and the cancel flag and options the C solve uses must outlive it.
-        worker = threading.Thread(target=work, name="staffpool-plan", daemon=True)
-        started = time.monotonic()
-        next_note = 10.0
-        worker.start()
-        try:
-            while not done.wait(0.05):
-                elapsed = time.monotonic() - started
-                if elapsed >= next_note:
-                    say(f"still solving ({elapsed:.0f} s)")
-                    next_note += 10.0 if elapsed < 60 else 60.0
-        except KeyboardInterrupt:
-            lib.sp_cancel_raise(cancel)
-            while True:
-                try:
-                    done.wait()
-                    break
-                except KeyboardInterrupt:
-                    continue
-            if result.get("rc") == 0:
-                lib.sp_solution_free(out[0])
-            raise
-        raise_for(result["rc"], err)
-        return out[0]
+        return solve_native(inputs.native_pool, time_limit, gap, log_level, on_wait=note)
 
     def record_run(self, command: str, status: str, message: Optional[str] = None,
                    seconds: float = 0.0) -> int:

@@ -294,6 +294,22 @@ static void test_taken_training_and_expected(void)
     sp_redeploy_result_outcomes(res, &n);
     CHECK(n == 0);
     sp_redeploy_result_free(res);
+
+    /* A raised cancel flag: stopped, reported as such; after a reset the same problem solves. */
+    sp_cancel *cancel = NULL;
+    CHECK(sp_cancel_new(&cancel, &err) == SP_OK);
+    sp_cancel_raise(cancel);
+    opts.time_limit = -1;
+    opts.cancel = cancel;
+    CHECK(sp_redeploy_solve(&res, rd, &opts, &err) == SP_OK);
+    CHECK(sp_redeploy_result_status(res) == SP_STATUS_NO_SOLUTION);
+    CHECK(sp_redeploy_result_stop_reason(res) == SP_STOP_CANCELLED);
+    sp_redeploy_result_free(res);
+    sp_cancel_reset(cancel);
+    CHECK(sp_redeploy_solve(&res, rd, &opts, &err) == SP_OK);
+    CHECK(sp_redeploy_result_status(res) == SP_STATUS_OPTIMAL);
+    sp_redeploy_result_free(res);
+    sp_cancel_free(cancel);
     sp_redeploy_free(rd);
 }
 
