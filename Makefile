@@ -16,7 +16,7 @@ CTESTS := $(patsubst tests/c/%.c,$(BUILD)/%,$(wildcard tests/c/test_*.c))
 NATIVE_STAMP := python/staffpool/.native-built
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps native demo test ctest pytest memcheck sanitize format clean
+.PHONY: all deps native demo test ctest pytest memcheck sanitize format clean bench
 
 all: $(LIB) $(CTESTS) $(NATIVE_STAMP)
 
@@ -61,6 +61,12 @@ memcheck: $(CTESTS)
 # C tests under AddressSanitizer and UBSan, in their own build directory.
 sanitize:
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g $(SAN)" LDLIBS="$(LDLIBS) $(SAN)" ctest
+
+# Allocation benchmark against PuLP+CBC (issue 3); e.g. make bench SIZES="S M" SEEDS=3
+SIZES ?= S M L
+SEEDS ?= 1
+bench: deps $(NATIVE_STAMP)
+	$(PYTHON) bench/run.py --sizes "$(SIZES)" --seeds $(SEEDS)
 
 format:
 	clang-format -i include/*.h csrc/*.c csrc/*.h tests/c/*.c tests/c/*.h

@@ -520,6 +520,7 @@ int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opt
                                                 : "out of memory building the model",
                        pool->n_staff, pool->periods);
     }
+    double built = sp_now();
     sp_mip_result res;
     rc = sp_mip_solve_lex(&res, m.mip, opts, err);
     sp_solution *sol = rc ? NULL : calloc(1, sizeof *sol);
@@ -544,6 +545,7 @@ int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opt
     model_free(&m);
     if (sol) {
         sol->seconds = sp_now() - start;
+        sol->build_seconds = built - start;
         *out = sol;
         sp_ok(err);
     }

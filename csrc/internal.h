@@ -181,7 +181,7 @@ int sp_cancel_is_raised(const sp_cancel *cancel);
 /* ---- solution (solution.c): self-contained copy of a plan ---- */
 struct sp_solution {
     int status, stop_reason;
-    double gap, seconds;
+    double gap, seconds, build_seconds;
     sp_term terms[SP_TERM_COUNT];
     size_t columns, rows, binaries;
     char **strings; /* owned copies of every id the arrays point to */

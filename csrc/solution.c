@@ -60,6 +60,7 @@ int sp_solution_status(const sp_solution *sol) { return sol->status; }
 int sp_solution_stop_reason(const sp_solution *sol) { return sol->stop_reason; }
 double sp_solution_gap(const sp_solution *sol) { return sol->gap; }
 double sp_solution_seconds(const sp_solution *sol) { return sol->seconds; }
+double sp_solution_build_seconds(const sp_solution *sol) { return sol->build_seconds; }
 size_t sp_solution_columns(const sp_solution *sol) { return sol->columns; }
 size_t sp_solution_rows(const sp_solution *sol) { return sol->rows; }
 size_t sp_solution_binaries(const sp_solution *sol) { return sol->binaries; }

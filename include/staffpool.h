@@ -228,6 +228,7 @@ int sp_solution_status(const sp_solution *sol);
 int sp_solution_stop_reason(const sp_solution *sol);
 double sp_solution_gap(const sp_solution *sol);     /* largest term gap */
 double sp_solution_seconds(const sp_solution *sol); /* wall clock of the whole solve */
+double sp_solution_build_seconds(const sp_solution *sol); /* of which building the model */
 /* Fills term for SP_TERM_* index t; returns SP_ERANGE for a bad index. */
 int sp_solution_term(sp_term *out, const sp_solution *sol, int t);
 /* Model size, for reports and benchmarks. */

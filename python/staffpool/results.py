@@ -147,6 +147,7 @@ class Solution:
     partners: Records
     resilience: Records
     model_size: Dict[str, int]
+    build_seconds: float = 0.0  # of `seconds`, the time spent building the model
 
     @property
     def has_plan(self) -> bool:

@@ -150,6 +150,7 @@ def _read_solution(sol: Any, pool: Any) -> Solution:
         resilience=records(Resilience, resilience),
         model_size={"columns": lib.sp_solution_columns(sol), "rows": lib.sp_solution_rows(sol),
                     "binaries": lib.sp_solution_binaries(sol)},
+        build_seconds=lib.sp_solution_build_seconds(sol),
     )
 
 
