@@ -344,6 +344,8 @@ static int run_simplex(run *r, glp_smcp *smcp)
         int ret = glp_simplex(r->lp, smcp);
         if (ret == GLP_EITLIM && !should_stop(r))
             continue;
+        if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
+            r->stop_reason = SP_STOP_TIME_LIMIT; /* GLPK's own clock ran out first */
         return ret == GLP_EITLIM ? GLP_ETMLIM : ret; /* stopped between slices */
     }
 }
@@ -703,6 +705,8 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             break;
         }
     }
+    if (!all_proved && r->stop_reason == SP_STOP_NONE && sp_now() >= r->deadline)
+        r->stop_reason = SP_STOP_TIME_LIMIT; /* a GLPK call stopped on its own tm_lim */
     if (!have_x) {
         res->status = SP_STATUS_NO_SOLUTION;
         return SP_OK;
