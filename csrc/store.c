@@ -30,13 +30,6 @@
 #define APPLICATION_ID 0x53504f4c /* "SPOL" */
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
-struct sp_store {
-    sqlite3 *db;
-    char *path;
-    int readonly;
-    int write_delay_us;
-    long long saves; /* pools saved through this connection (data_version only sees others') */
-};
 
 struct sp_inputs {
     sp_pool *pool;
@@ -239,32 +232,231 @@ static const char *const MIGRATION_V1[] = {
     ") STRICT;\n",
     NULL};
 
-static const char *const *const MIGRATIONS[SP_STORE_SCHEMA_VERSION] = {MIGRATION_V1};
+/* Version 2: redeployment scenarios (inputs) and their results keyed by run (docs/schema.md
+ * "Redeployment"). References to the pool's partners, sites and skills are deferred to COMMIT,
+ * so that a pool import that keeps those ids can replace them; a write that would orphan a
+ * reference is refused with the table and row (sps_fk_check). */
+#define DEFER " DEFERRABLE INITIALLY DEFERRED"
+static const char *const MIGRATION_V2[] = {
+    "CREATE TABLE redeployments (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  name TEXT,\n"
+    "  periods INTEGER NOT NULL,\n"
+    "  period_labels TEXT,\n"
+    "  grades TEXT,\n"
+    "  grades_down INTEGER,\n"
+    "  grades_up INTEGER,\n"
+    "  period_weeks REAL,\n"
+    "  training_limit_weeks REAL,\n"
+    "  trial_weeks REAL,\n"
+    "  protection_periods INTEGER,\n"
+    "  redundancy_cost REAL,\n"
+    "  relocation_cost REAL,\n"
+    "  travel_speed_kmh REAL,\n"
+    "  excess_travel_cost REAL,\n"
+    "  excess_travel_periods INTEGER,\n"
+    "  waiting_cost_share REAL\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_people (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  name TEXT,\n"
+    "  partner TEXT NOT NULL REFERENCES partners(id)" DEFER ",\n"
+    "  post TEXT,\n"
+    "  site TEXT NOT NULL REFERENCES sites(id)" DEFER ",\n"
+    "  grade ANY NOT NULL,\n"
+    "  pay REAL NOT NULL,\n"
+    "  hours REAL NOT NULL,\n"
+    "  home_site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  home_lat REAL,\n"
+    "  home_lon REAL,\n"
+    "  max_travel_minutes REAL,\n"
+    "  relocate INTEGER NOT NULL DEFAULT 0 CHECK (relocate IN (0, 1)),\n"
+    "  post_ends INTEGER NOT NULL DEFAULT 0,\n"
+    "  redundancy_cost REAL\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_person_skills (\n"
+    "  person TEXT NOT NULL REFERENCES redeploy_people(id)" DEFER ",\n"
+    "  skill TEXT NOT NULL REFERENCES skills(id)" DEFER ",\n"
+    "  level INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (person, skill)\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_preferences (\n"
+    "  person TEXT NOT NULL REFERENCES redeploy_people(id)" DEFER ",\n"
+    "  rank INTEGER NOT NULL,\n"
+    "  partner TEXT NOT NULL REFERENCES partners(id)" DEFER ",\n"
+    "  PRIMARY KEY (person, rank)\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_vacancies (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  name TEXT,\n"
+    "  partner TEXT NOT NULL REFERENCES partners(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT NOT NULL REFERENCES skills(id)" DEFER ",\n"
+    "  min_level INTEGER NOT NULL DEFAULT 1,\n"
+    "  grade ANY NOT NULL,\n"
+    "  pay REAL NOT NULL,\n"
+    "  hours REAL NOT NULL,\n"
+    "  start INTEGER NOT NULL DEFAULT 0,\n"
+    "  natural_wastage INTEGER NOT NULL DEFAULT 0 CHECK (natural_wastage IN (0, 1))\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_leaving_rates (\n"
+    "  id TEXT PRIMARY KEY NOT NULL,\n"
+    "  partner TEXT NOT NULL REFERENCES partners(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT NOT NULL REFERENCES skills(id)" DEFER ",\n"
+    "  min_level INTEGER NOT NULL DEFAULT 1,\n"
+    "  grade ANY NOT NULL,\n"
+    "  pay REAL NOT NULL,\n"
+    "  hours REAL NOT NULL,\n"
+    "  headcount REAL NOT NULL,\n"
+    "  annual_rate REAL NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_routes (\n"
+    "  from_skill TEXT NOT NULL REFERENCES skills(id)" DEFER ",\n"
+    "  from_level INTEGER NOT NULL,\n"
+    "  to_skill TEXT NOT NULL REFERENCES skills(id)" DEFER ",\n"
+    "  to_level INTEGER NOT NULL,\n"
+    "  weeks REAL NOT NULL,\n"
+    "  cost REAL NOT NULL,\n"
+    "  PRIMARY KEY (from_skill, from_level, to_skill, to_level)\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_results (\n"
+    "  run_id INTEGER PRIMARY KEY REFERENCES runs(id),\n"
+    "  redeployment TEXT NOT NULL,\n"
+    "  name TEXT,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  stopped_by TEXT,\n"
+    "  gap REAL,\n"
+    "  seconds REAL NOT NULL,\n"
+    "  model_columns INTEGER NOT NULL,\n"
+    "  model_rows INTEGER NOT NULL,\n"
+    "  model_pairs INTEGER NOT NULL,\n"
+    "  people INTEGER NOT NULL,\n"
+    "  redeployed INTEGER NOT NULL,\n"
+    "  redundant INTEGER NOT NULL,\n"
+    "  relocations INTEGER NOT NULL,\n"
+    "  retrained INTEGER NOT NULL,\n"
+    "  protected_pay INTEGER NOT NULL,\n"
+    "  waiting INTEGER NOT NULL,\n"
+    "  vacancies INTEGER NOT NULL,\n"
+    "  expected_vacancies INTEGER NOT NULL,\n"
+    "  filled INTEGER NOT NULL,\n"
+    "  training_cost REAL NOT NULL,\n"
+    "  protection_cost REAL NOT NULL,\n"
+    "  travel_cost REAL NOT NULL,\n"
+    "  relocation_cost REAL NOT NULL,\n"
+    "  waiting_cost REAL NOT NULL,\n"
+    "  cost_of_avoiding REAL NOT NULL,\n"
+    "  redundancy_cost_avoided REAL NOT NULL,\n"
+    "  redundancy_cost_incurred REAL NOT NULL,\n"
+    "  net_cost REAL NOT NULL,\n"
+    "  pool_hours REAL NOT NULL,\n"
+    "  misfit REAL NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_objective (\n"
+    "  run_id INTEGER NOT NULL REFERENCES redeploy_results(run_id),\n"
+    "  term TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  bound REAL,\n"
+    "  gap REAL,\n"
+    "  PRIMARY KEY (run_id, term)\n"
+    ") STRICT;\n",
+    "CREATE TABLE redeploy_outcomes (\n"
+    "  run_id INTEGER NOT NULL REFERENCES redeploy_results(run_id),\n"
+    "  person TEXT NOT NULL,\n"
+    "  name TEXT,\n"
+    "  partner TEXT NOT NULL,\n"
+    "  post TEXT,\n"
+    "  grade ANY,\n"
+    "  outcome TEXT NOT NULL,\n"
+    "  vacancy TEXT,\n"
+    "  vacancy_partner TEXT,\n"
+    "  vacancy_site TEXT,\n"
+    "  vacancy_kind TEXT,\n"
+    "  start ANY,\n"
+    "  new_grade ANY,\n"
+    "  grade_change INTEGER NOT NULL,\n"
+    "  route TEXT,\n"
+    "  training_weeks REAL,\n"
+    "  training_cost REAL,\n"
+    "  protection_cost REAL,\n"
+    "  travel_minutes REAL,\n"
+    "  travel_cost REAL,\n"
+    "  relocated INTEGER NOT NULL,\n"
+    "  relocation_cost REAL,\n"
+    "  waiting_periods INTEGER NOT NULL,\n"
+    "  pool_hours REAL,\n"
+    "  waiting_cost REAL,\n"
+    "  cost REAL,\n"
+    "  redundancy_cost REAL,\n"
+    "  misfit REAL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  explanation TEXT NOT NULL,\n"
+    "  suitable_posts INTEGER NOT NULL,\n"
+    "  detail TEXT NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE INDEX redeploy_outcomes_run ON redeploy_outcomes(run_id);\n",
+    "CREATE TABLE redeploy_fills (\n"
+    "  run_id INTEGER NOT NULL REFERENCES redeploy_results(run_id),\n"
+    "  vacancy TEXT NOT NULL,\n"
+    "  partner TEXT NOT NULL,\n"
+    "  site TEXT NOT NULL,\n"
+    "  skill TEXT NOT NULL,\n"
+    "  min_level INTEGER NOT NULL,\n"
+    "  grade ANY,\n"
+    "  start ANY,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  person TEXT,\n"
+    "  candidates INTEGER NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE INDEX redeploy_fills_run ON redeploy_fills(run_id);\n",
+    "CREATE TABLE redeploy_pool_work (\n"
+    "  run_id INTEGER NOT NULL REFERENCES redeploy_results(run_id),\n"
+    "  person TEXT NOT NULL,\n"
+    "  partner TEXT NOT NULL,\n"
+    "  period ANY NOT NULL,\n"
+    "  hours REAL NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE INDEX redeploy_pool_work_run ON redeploy_pool_work(run_id);\n",
+    NULL};
+#undef DEFER
+
+static const char *const *const MIGRATIONS[SP_STORE_SCHEMA_VERSION] = {MIGRATION_V1, MIGRATION_V2};
 
 /* Every table, inputs first (in the order records may refer to each other), then outputs. The
  * SELECT text of sp_store_rows is made from these constants only. */
 typedef struct table_def {
     const char *name;
-    int input;
-    const char *select; /* ?1 is the plan id where it applies */
+    int input;          /* SP_SCOPE_* bits: whose inputs the table holds (0: an output) */
+    const char *select; /* ?1 is the plan id (or run id) where it applies */
 } table_def;
 
 #define SELECT_ALL(t) "SELECT * FROM " t " ORDER BY rowid"
 #define SELECT_PLAN(t) "SELECT * FROM " t " WHERE ?1 <= 0 OR plan_id = ?1 ORDER BY rowid"
+#define SELECT_RUN(t) "SELECT * FROM " t " WHERE ?1 <= 0 OR run_id = ?1 ORDER BY rowid"
+#define BOTH (SP_SCOPE_PLAN | SP_SCOPE_REDEPLOY)
 
 static const table_def TABLES[] = {
     {"settings", 1, SELECT_ALL("settings")},
     {"periods", 1, SELECT_ALL("periods")},
-    {"partners", 1, SELECT_ALL("partners")},
-    {"sites", 1, SELECT_ALL("sites")},
-    {"travel_minutes", 1, SELECT_ALL("travel_minutes")},
-    {"skills", 1, SELECT_ALL("skills")},
+    {"partners", BOTH, SELECT_ALL("partners")},
+    {"sites", BOTH, SELECT_ALL("sites")},
+    {"travel_minutes", BOTH, SELECT_ALL("travel_minutes")},
+    {"skills", BOTH, SELECT_ALL("skills")},
     {"staff", 1, SELECT_ALL("staff")},
     {"staff_skills", 1, SELECT_ALL("staff_skills")},
     {"authorisations", 1, SELECT_ALL("authorisations")},
     {"availability", 1, SELECT_ALL("availability")},
     {"demand", 1, SELECT_ALL("demand")},
     {"resilience", 1, SELECT_ALL("resilience")},
+    {"redeployments", SP_SCOPE_REDEPLOY, SELECT_ALL("redeployments")},
+    {"redeploy_people", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_people")},
+    {"redeploy_person_skills", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_person_skills")},
+    {"redeploy_preferences", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_preferences")},
+    {"redeploy_vacancies", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_vacancies")},
+    {"redeploy_leaving_rates", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_leaving_rates")},
+    {"redeploy_routes", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_routes")},
     {"runs", 0, SELECT_ALL("runs")},
     {"plans", 0, "SELECT * FROM plans WHERE ?1 <= 0 OR id = ?1 ORDER BY rowid"},
     {"plan_objective", 0, SELECT_PLAN("plan_objective")},
@@ -273,6 +465,11 @@ static const table_def TABLES[] = {
     {"plan_partners", 0, SELECT_PLAN("plan_partners")},
     {"plan_resilience", 0, SELECT_PLAN("plan_resilience")},
     {"current_plan", 0, SELECT_ALL("current_plan")},
+    {"redeploy_results", 0, SELECT_RUN("redeploy_results")},
+    {"redeploy_objective", 0, SELECT_RUN("redeploy_objective")},
+    {"redeploy_outcomes", 0, SELECT_RUN("redeploy_outcomes")},
+    {"redeploy_fills", 0, SELECT_RUN("redeploy_fills")},
+    {"redeploy_pool_work", 0, SELECT_RUN("redeploy_pool_work")},
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 
@@ -299,7 +496,7 @@ static int code_for(int rc)
 }
 
 /* Fails with the code for SQLite result rc, naming the database and what was being done. */
-static int db_fail(const sp_store *st, sp_error *err, int rc, const char *what)
+int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what)
 {
     int code = code_for(rc);
     const char *text = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
@@ -313,7 +510,7 @@ static int db_fail(const sp_store *st, sp_error *err, int rc, const char *what)
 }
 
 /* Prefixes err->message with the table and row a failing record came from. */
-static int in_row(sp_error *err, int rc, const char *table, long long rowid)
+int sps_in_row(sp_error *err, int rc, const char *table, long long rowid)
 {
     if (err && rc) {
         char copy[sizeof err->message];
@@ -325,36 +522,36 @@ static int in_row(sp_error *err, int rc, const char *table, long long rowid)
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
-static int exec(sp_store *st, const char *sql, sp_error *err)
+int sps_exec(sp_store *st, const char *sql, sp_error *err)
 {
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? SP_OK : db_fail(st, err, rc, sql);
+    return rc == SQLITE_OK ? SP_OK : sps_db_fail(st, err, rc, sql);
 }
 
-static int prep(sp_store *st, const char *sql, sqlite3_stmt **s, sp_error *err)
+int sps_prep(sp_store *st, const char *sql, sqlite3_stmt **s, sp_error *err)
 {
     int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
     if (rc != SQLITE_OK) {
         *s = NULL;
-        return db_fail(st, err, rc, "preparing a statement");
+        return sps_db_fail(st, err, rc, "preparing a statement");
     }
     return SP_OK;
 }
 
-static void rollback(sp_store *st)
+void sps_rollback(sp_store *st)
 {
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Steps a statement that returns no row, then resets it for the next bindings. */
-static int step_done(sp_store *st, sqlite3_stmt *s, sp_error *err, const char *what)
+int sps_step_done(sp_store *st, sqlite3_stmt *s, sp_error *err, const char *what)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE)
-        return db_fail(st, err, rc, what);
+        return sps_db_fail(st, err, rc, what);
     if (st->write_delay_us > 0) {
         struct timespec ts = {st->write_delay_us / 1000000, (long)(st->write_delay_us % 1000000) * 1000L};
         nanosleep(&ts, NULL);
@@ -362,7 +559,7 @@ static int step_done(sp_store *st, sqlite3_stmt *s, sp_error *err, const char *w
     return SP_OK;
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void sps_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
@@ -371,7 +568,7 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* NaN and infinities are stored as NULL (SQLite would store NaN as NULL anyway). */
-static void bind_real(sqlite3_stmt *s, int i, double v)
+void sps_bind_real(sqlite3_stmt *s, int i, double v)
 {
     if (isfinite(v))
         sqlite3_bind_double(s, i, v);
@@ -379,10 +576,10 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
         sqlite3_bind_null(s, i);
 }
 
-static int pragma_int(sp_store *st, const char *sql, long long *out, sp_error *err)
+int sps_pragma_int(sp_store *st, const char *sql, long long *out, sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st, sql, &s, err);
+    int rc = sps_prep(st, sql, &s, err);
     if (rc)
         return rc;
     int step = sqlite3_step(s);
@@ -390,7 +587,7 @@ static int pragma_int(sp_store *st, const char *sql, long long *out, sp_error *e
         *out = sqlite3_column_int64(s, 0);
         rc = SP_OK;
     } else {
-        rc = db_fail(st, err, step == SQLITE_ROW ? SQLITE_MISMATCH : step, sql);
+        rc = sps_db_fail(st, err, step == SQLITE_ROW ? SQLITE_MISMATCH : step, sql);
     }
     sqlite3_finalize(s);
     return rc;
@@ -400,24 +597,24 @@ static int pragma_int(sp_store *st, const char *sql, long long *out, sp_error *e
 
 static int migrate(sp_store *st, sp_error *err)
 {
-    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
     long long version = 0;
-    rc = pragma_int(st, "PRAGMA user_version", &version, err);
+    rc = sps_pragma_int(st, "PRAGMA user_version", &version, err);
     for (long long v = version; !rc && v < SP_STORE_SCHEMA_VERSION; v++)
         for (const char *const *sql = MIGRATIONS[v]; !rc && *sql; sql++)
-            rc = exec(st, *sql, err);
+            rc = sps_exec(st, *sql, err);
     if (!rc && version < SP_STORE_SCHEMA_VERSION) {
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
                  (int)SP_STORE_SCHEMA_VERSION, APPLICATION_ID);
-        rc = exec(st, sql, err);
+        rc = sps_exec(st, sql, err);
     }
     if (!rc)
-        rc = exec(st, "COMMIT", err);
+        rc = sps_exec(st, "COMMIT", err);
     if (rc)
-        rollback(st);
+        sps_rollback(st);
     return rc;
 }
 
@@ -425,13 +622,13 @@ static int configure(sp_store *st, double busy_timeout, int creating, sp_error *
 {
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, busy_timeout < 0 ? 30000 : (int)fmin(busy_timeout * 1000.0, 1e9));
-    int rc = exec(st, "PRAGMA foreign_keys = ON", err);
+    int rc = sps_exec(st, "PRAGMA foreign_keys = ON", err);
     if (rc)
         return rc;
     long long app = 0, version = 0;
     /* The first read of the file: a file that is not a database fails here with SQLITE_NOTADB. */
-    if ((rc = pragma_int(st, "PRAGMA application_id", &app, err)) ||
-        (rc = pragma_int(st, "PRAGMA user_version", &version, err)))
+    if ((rc = sps_pragma_int(st, "PRAGMA application_id", &app, err)) ||
+        (rc = sps_pragma_int(st, "PRAGMA user_version", &version, err)))
         return rc;
     if (!creating && app != APPLICATION_ID)
         return sp_fail(err, SP_ENODB,
@@ -445,8 +642,8 @@ static int configure(sp_store *st, double busy_timeout, int creating, sp_error *
                        st->path, version, SP_VERSION, (int)SP_STORE_SCHEMA_VERSION);
     st->readonly = sqlite3_db_readonly(st->db, "main") == 1;
     if (!st->readonly) {
-        if ((rc = exec(st, "PRAGMA journal_mode = WAL", err)) ||
-            (rc = exec(st, "PRAGMA synchronous = FULL", err)))
+        if ((rc = sps_exec(st, "PRAGMA journal_mode = WAL", err)) ||
+            (rc = sps_exec(st, "PRAGMA synchronous = FULL", err)))
             return rc;
         if (version < SP_STORE_SCHEMA_VERSION)
             return migrate(st, err);
@@ -533,7 +730,7 @@ int sp_store_create(sp_store **out, const char *path, sp_error *err)
     }
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK)
-        rc = db_fail(st, err, rc, "opening the new file");
+        rc = sps_db_fail(st, err, rc, "opening the new file");
     else
         rc = configure(st, 30.0, 1, err);
     if (rc) {
@@ -551,7 +748,7 @@ void sp_store_close(sp_store *st)
     if (!st)
         return;
     if (st->db) {
-        rollback(st);
+        sps_rollback(st);
         sqlite3_close_v2(st->db);
     }
     free(st->path);
@@ -568,12 +765,12 @@ void sp_store_set_write_delay(sp_store *st, int microseconds)
 int sp_store_check(sp_store *st, sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st, "PRAGMA integrity_check", &s, err);
+    int rc = sps_prep(st, "PRAGMA integrity_check", &s, err);
     if (rc)
         return rc;
     int step = sqlite3_step(s);
     if (step != SQLITE_ROW) {
-        rc = db_fail(st, err, step, "integrity check");
+        rc = sps_db_fail(st, err, step, "integrity check");
     } else {
         const char *text = (const char *)sqlite3_column_text(s, 0);
         if (!text || strcmp(text, "ok") != 0)
@@ -583,7 +780,7 @@ int sp_store_check(sp_store *st, sp_error *err)
     sqlite3_finalize(s);
     if (rc)
         return rc;
-    if ((rc = prep(st, "PRAGMA foreign_key_check", &s, err)))
+    if ((rc = sps_prep(st, "PRAGMA foreign_key_check", &s, err)))
         return rc;
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
@@ -594,11 +791,34 @@ int sp_store_check(sp_store *st, sp_error *err)
                      st->path, table ? table : "?", (long long)sqlite3_column_int64(s, 1),
                      parent ? parent : "?");
     } else if (step != SQLITE_DONE) {
-        rc = db_fail(st, err, step, "foreign key check");
+        rc = sps_db_fail(st, err, step, "foreign key check");
     }
     sqlite3_finalize(s);
     if (!rc)
         sp_ok(err);
+    return rc;
+}
+
+int sps_fk_check(sp_store *st, sp_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = sps_prep(st, "PRAGMA foreign_key_check", &s, err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(s, 0);
+        const char *parent = (const char *)sqlite3_column_text(s, 2);
+        char rec[64];
+        snprintf(rec, sizeof rec, "%s row %lld", table ? table : "?",
+                 (long long)sqlite3_column_int64(s, 1));
+        rc = sp_fail_field(err, "table", rec, "reference",
+                           "refers to a %s record that does not exist (nothing was written)",
+                           parent ? parent : "?");
+    } else if (step != SQLITE_DONE) {
+        rc = sps_db_fail(st, err, step, "foreign key check");
+    }
+    sqlite3_finalize(s);
     return rc;
 }
 
@@ -638,7 +858,7 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
     int rc = SP_OK;
 #define DONE(stmt, what)                                                                           \
     do {                                                                                           \
-        if ((rc = step_done(st, (stmt), err, (what))))                                             \
+        if ((rc = sps_step_done(st, (stmt), err, (what))))                                             \
             return rc;                                                                             \
     } while (0)
     static const char *const keys[] = {"reserve_share", "travel_speed_kmh", "visit_hours",
@@ -648,32 +868,32 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
                              pool->min_engagement, pool->priority_weight[0],
                              pool->priority_weight[1], pool->priority_weight[2]};
     if (name) {
-        bind_text(q[INS_SETTING], 1, "name");
-        bind_text(q[INS_SETTING], 2, name);
+        sps_bind_text(q[INS_SETTING], 1, "name");
+        sps_bind_text(q[INS_SETTING], 2, name);
         DONE(q[INS_SETTING], "saving settings");
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        bind_text(q[INS_SETTING], 1, keys[i]);
+        sps_bind_text(q[INS_SETTING], 1, keys[i]);
         sqlite3_bind_double(q[INS_SETTING], 2, values[i]);
         DONE(q[INS_SETTING], "saving settings");
     }
     for (int t = 0; t < pool->periods; t++) {
         sqlite3_bind_int(q[INS_PERIOD], 1, t);
-        bind_text(q[INS_PERIOD], 2, labels ? labels[t] : NULL);
+        sps_bind_text(q[INS_PERIOD], 2, labels ? labels[t] : NULL);
         DONE(q[INS_PERIOD], "saving periods");
     }
     for (size_t i = 0; i < pool->n_partners; i++) {
         const sp_partner *p = &pool->partners[i];
-        bind_text(q[INS_PARTNER], 1, p->id);
-        bind_text(q[INS_PARTNER], 2, p->name);
+        sps_bind_text(q[INS_PARTNER], 1, p->id);
+        sps_bind_text(q[INS_PARTNER], 2, p->name);
         sqlite3_bind_double(q[INS_PARTNER], 3, p->population);
         DONE(q[INS_PARTNER], "saving partners");
     }
     for (size_t i = 0; i < pool->n_sites; i++) {
         const sp_site *s = &pool->sites[i];
-        bind_text(q[INS_SITE], 1, s->id);
-        bind_text(q[INS_SITE], 2, pool->partners[s->partner].id);
-        bind_text(q[INS_SITE], 3, s->name);
+        sps_bind_text(q[INS_SITE], 1, s->id);
+        sps_bind_text(q[INS_SITE], 2, pool->partners[s->partner].id);
+        sps_bind_text(q[INS_SITE], 3, s->name);
         sqlite3_bind_double(q[INS_SITE], 4, s->lat);
         sqlite3_bind_double(q[INS_SITE], 5, s->lon);
         DONE(q[INS_SITE], "saving sites");
@@ -682,22 +902,22 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
         const sp_travel_override *o = &pool->travel[i];
         if (!o->explicit_pair)
             continue; /* the mirrored direction is implied */
-        bind_text(q[INS_TRAVEL], 1, pool->sites[o->from].id);
-        bind_text(q[INS_TRAVEL], 2, pool->sites[o->to].id);
+        sps_bind_text(q[INS_TRAVEL], 1, pool->sites[o->from].id);
+        sps_bind_text(q[INS_TRAVEL], 2, pool->sites[o->to].id);
         sqlite3_bind_double(q[INS_TRAVEL], 3, o->minutes);
         DONE(q[INS_TRAVEL], "saving travel minutes");
     }
     for (size_t i = 0; i < pool->n_skills; i++) {
-        bind_text(q[INS_SKILL], 1, pool->skills[i].id);
-        bind_text(q[INS_SKILL], 2, pool->skills[i].name);
+        sps_bind_text(q[INS_SKILL], 1, pool->skills[i].id);
+        sps_bind_text(q[INS_SKILL], 2, pool->skills[i].name);
         DONE(q[INS_SKILL], "saving skills");
     }
     for (size_t i = 0; i < pool->n_staff; i++) {
         const sp_staff *s = &pool->staff[i];
-        bind_text(q[INS_STAFF], 1, s->id);
-        bind_text(q[INS_STAFF], 2, s->name);
-        bind_text(q[INS_STAFF], 3, pool->partners[s->partner].id);
-        bind_text(q[INS_STAFF], 4, pool->sites[s->site].id);
+        sps_bind_text(q[INS_STAFF], 1, s->id);
+        sps_bind_text(q[INS_STAFF], 2, s->name);
+        sps_bind_text(q[INS_STAFF], 3, pool->partners[s->partner].id);
+        sps_bind_text(q[INS_STAFF], 4, pool->sites[s->site].id);
         sqlite3_bind_double(q[INS_STAFF], 5, s->contracted);
         sqlite3_bind_double(q[INS_STAFF], 6, s->cost_per_hour);
         if (s->max_travel >= 0)
@@ -709,8 +929,8 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
     for (size_t i = 0; i < pool->n_staff; i++) {
         const sp_staff *s = &pool->staff[i];
         for (size_t k = 0; k < s->n_skills; k++) {
-            bind_text(q[INS_STAFF_SKILL], 1, s->id);
-            bind_text(q[INS_STAFF_SKILL], 2, pool->skills[s->skills[k].skill].id);
+            sps_bind_text(q[INS_STAFF_SKILL], 1, s->id);
+            sps_bind_text(q[INS_STAFF_SKILL], 2, pool->skills[s->skills[k].skill].id);
             sqlite3_bind_int(q[INS_STAFF_SKILL], 3, s->skills[k].level);
             DONE(q[INS_STAFF_SKILL], "saving staff skills");
         }
@@ -718,8 +938,8 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
     for (size_t i = 0; i < pool->n_staff; i++) {
         const sp_staff *s = &pool->staff[i];
         for (size_t k = 0; k < s->n_authorised; k++) {
-            bind_text(q[INS_AUTH], 1, s->id);
-            bind_text(q[INS_AUTH], 2, pool->partners[s->authorised[k]].id);
+            sps_bind_text(q[INS_AUTH], 1, s->id);
+            sps_bind_text(q[INS_AUTH], 2, pool->partners[s->authorised[k]].id);
             DONE(q[INS_AUTH], "saving authorisations");
         }
     }
@@ -728,7 +948,7 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
         for (int t = 0; t < pool->periods; t++) {
             if (s->available[t] == s->contracted)
                 continue; /* the default */
-            bind_text(q[INS_AVAIL], 1, s->id);
+            sps_bind_text(q[INS_AVAIL], 1, s->id);
             sqlite3_bind_int(q[INS_AVAIL], 2, t);
             sqlite3_bind_double(q[INS_AVAIL], 3, s->available[t]);
             DONE(q[INS_AVAIL], "saving availability");
@@ -738,20 +958,20 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
         const sp_demand *d = &pool->demand[i];
         sqlite3_stmt *s = q[INS_DEMAND];
         sqlite3_bind_int64(s, 1, (long long)i + 1);
-        bind_text(s, 2, pool->partners[d->partner].id);
-        bind_text(s, 3, pool->sites[d->site].id);
-        bind_text(s, 4, pool->skills[d->skill].id);
+        sps_bind_text(s, 2, pool->partners[d->partner].id);
+        sps_bind_text(s, 3, pool->sites[d->site].id);
+        sps_bind_text(s, 4, pool->skills[d->skill].id);
         sqlite3_bind_int(s, 5, d->period);
         sqlite3_bind_double(s, 6, d->hours);
         sqlite3_bind_int(s, 7, d->min_level);
-        bind_text(s, 8, PRIORITY_NAME[d->priority]);
+        sps_bind_text(s, 8, PRIORITY_NAME[d->priority]);
         sqlite3_bind_int(s, 9, d->local_only != 0);
         DONE(s, "saving demand");
     }
     for (size_t i = 0; i < pool->n_rules; i++) {
         const sp_rule *r = &pool->rules[i];
-        bind_text(q[INS_RULE], 1, pool->partners[r->partner].id);
-        bind_text(q[INS_RULE], 2, pool->skills[r->skill].id);
+        sps_bind_text(q[INS_RULE], 1, pool->partners[r->partner].id);
+        sps_bind_text(q[INS_RULE], 2, pool->skills[r->skill].id);
         sqlite3_bind_int(q[INS_RULE], 3, r->min_people);
         sqlite3_bind_double(q[INS_RULE], 4, r->max_share);
         DONE(q[INS_RULE], "saving resilience rules");
@@ -772,21 +992,23 @@ int sp_store_save_pool(sp_store *st, const sp_pool *pool, const char *name,
                 return sp_fail_field(err, "pool", NULL, "period_labels",
                                      "label of period %d is missing", t);
     sqlite3_stmt *q[INS_COUNT] = {0};
-    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
     for (int i = 0; i < INS_COUNT && !rc; i++)
-        rc = prep(st, INSERT_SQL[i], &q[i], err);
+        rc = sps_prep(st, INSERT_SQL[i], &q[i], err);
     if (!rc)
-        rc = exec(st, CLEAR_INPUTS, err);
+        rc = sps_exec(st, CLEAR_INPUTS, err);
     if (!rc)
         rc = save_records(st, q, pool, name, period_labels, err);
     for (int i = 0; i < INS_COUNT; i++)
         sqlite3_finalize(q[i]);
+    if (!rc) /* a redeployment scenario may refer to partners, sites or skills the pool dropped */
+        rc = sps_fk_check(st, err);
     if (!rc)
-        rc = exec(st, "COMMIT", err);
+        rc = sps_exec(st, "COMMIT", err);
     if (rc) {
-        rollback(st);
+        sps_rollback(st);
         return rc;
     }
     st->saves++;
@@ -809,7 +1031,7 @@ static const char *type_name(int t)
 
 /* Typed column readers: each checks the stored type and names the record and field on error.
  * kind/id name the record as sp_fail_field does. */
-static int col_text(const char **out, sqlite3_stmt *s, int col, int required, const char *kind,
+int sps_col_text(const char **out, sqlite3_stmt *s, int col, int required, const char *kind,
                     const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
@@ -827,7 +1049,7 @@ static int col_text(const char **out, sqlite3_stmt *s, int col, int required, co
     return SP_OK;
 }
 
-static int col_real(double *out, sqlite3_stmt *s, int col, int required, double dflt,
+int sps_col_real(double *out, sqlite3_stmt *s, int col, int required, double dflt,
                     const char *kind, const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
@@ -840,7 +1062,7 @@ static int col_real(double *out, sqlite3_stmt *s, int col, int required, double 
     return SP_OK;
 }
 
-static int col_int(int *out, sqlite3_stmt *s, int col, int required, int dflt, const char *kind,
+int sps_col_int(int *out, sqlite3_stmt *s, int col, int required, int dflt, const char *kind,
                    const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
@@ -890,15 +1112,15 @@ long long sp_inputs_demand_id(const sp_inputs *in, size_t index)
 
 /* SHA-256 over every input table, value by value with its type: any change to the inputs
  * changes the hash, and the same inputs always give the same hash. */
-static int hash_inputs(sp_store *st, char hex[65], sp_error *err)
+int sps_hash_inputs(sp_store *st, int scope, char hex[65], sp_error *err)
 {
     sp_sha256 c;
     sp_sha256_init(&c);
     for (size_t i = 0; i < N_TABLES; i++) {
-        if (!TABLES[i].input)
+        if (!(TABLES[i].input & scope))
             continue;
         sqlite3_stmt *s;
-        int rc = prep(st, TABLES[i].select, &s, err);
+        int rc = sps_prep(st, TABLES[i].select, &s, err);
         if (rc)
             return rc;
         sp_sha256_update(&c, TABLES[i].name, strlen(TABLES[i].name) + 1);
@@ -936,7 +1158,7 @@ static int hash_inputs(sp_store *st, char hex[65], sp_error *err)
         }
         sqlite3_finalize(s);
         if (step != SQLITE_DONE)
-            return db_fail(st, err, step, "hashing the inputs");
+            return sps_db_fail(st, err, step, "hashing the inputs");
     }
     sp_sha256_hex(&c, hex);
     return SP_OK;
@@ -955,7 +1177,7 @@ static int each_row(loader *L, const char *table, const char *sql,
                     int (*row)(loader *, sqlite3_stmt *, char *, sp_error *))
 {
     sqlite3_stmt *s;
-    int rc = prep(L->st, sql, &s, L->err);
+    int rc = sps_prep(L->st, sql, &s, L->err);
     if (rc)
         return rc;
     int step;
@@ -965,24 +1187,24 @@ static int each_row(loader *L, const char *table, const char *sql,
         snprintf(rec, sizeof rec, "%lld", rowid);
         if ((rc = row(L, s, rec, L->err))) {
             sqlite3_finalize(s);
-            return in_row(L->err, rc, table, rowid);
+            return sps_in_row(L->err, rc, table, rowid);
         }
     }
     sqlite3_finalize(s);
-    return step == SQLITE_DONE ? SP_OK : db_fail(L->st, L->err, step, table);
+    return step == SQLITE_DONE ? SP_OK : sps_db_fail(L->st, L->err, step, table);
 }
 
 static int row_setting(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
 {
     (void)rec;
     const char *key;
-    int rc = col_text(&key, s, 0, 1, "settings", NULL, "key", err);
+    int rc = sps_col_text(&key, s, 0, 1, "settings", NULL, "key", err);
     if (rc)
         return rc;
     sp_pool *pool = L->in->pool;
     if (strcmp(key, "name") == 0) {
         const char *name;
-        if ((rc = col_text(&name, s, 1, 1, "settings", key, "value", err)))
+        if ((rc = sps_col_text(&name, s, 1, 1, "settings", key, "value", err)))
             return rc;
         free(L->in->name);
         if (!(L->in->name = sp_strdup(name)))
@@ -990,7 +1212,7 @@ static int row_setting(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
         return SP_OK;
     }
     double v;
-    if ((rc = col_real(&v, s, 1, 1, 0, "settings", key, "value", err)))
+    if ((rc = sps_col_real(&v, s, 1, 1, 0, "settings", key, "value", err)))
         return rc;
     if (strcmp(key, "reserve_share") == 0)
         return sp_pool_set_reserve_share(pool, v, err);
@@ -1015,9 +1237,9 @@ static int row_partner(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *id, *name;
     double pop;
     int rc;
-    if ((rc = col_text(&id, s, 0, 1, "partner", NULL, "id", err)) ||
-        (rc = col_text(&name, s, 1, 0, "partner", id, "name", err)) ||
-        (rc = col_real(&pop, s, 2, 0, 0, "partner", id, "population", err)))
+    if ((rc = sps_col_text(&id, s, 0, 1, "partner", NULL, "id", err)) ||
+        (rc = sps_col_text(&name, s, 1, 0, "partner", id, "name", err)) ||
+        (rc = sps_col_real(&pop, s, 2, 0, 0, "partner", id, "population", err)))
         return rc;
     return sp_pool_add_partner(L->in->pool, id, name, pop, err);
 }
@@ -1028,11 +1250,11 @@ static int row_site(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *id, *partner, *name;
     double lat, lon;
     int rc;
-    if ((rc = col_text(&id, s, 0, 1, "site", NULL, "id", err)) ||
-        (rc = col_text(&partner, s, 1, 1, "site", id, "partner", err)) ||
-        (rc = col_text(&name, s, 2, 0, "site", id, "name", err)) ||
-        (rc = col_real(&lat, s, 3, 1, 0, "site", id, "lat", err)) ||
-        (rc = col_real(&lon, s, 4, 1, 0, "site", id, "lon", err)))
+    if ((rc = sps_col_text(&id, s, 0, 1, "site", NULL, "id", err)) ||
+        (rc = sps_col_text(&partner, s, 1, 1, "site", id, "partner", err)) ||
+        (rc = sps_col_text(&name, s, 2, 0, "site", id, "name", err)) ||
+        (rc = sps_col_real(&lat, s, 3, 1, 0, "site", id, "lat", err)) ||
+        (rc = sps_col_real(&lon, s, 4, 1, 0, "site", id, "lon", err)))
         return rc;
     return sp_pool_add_site(L->in->pool, id, partner, name, lat, lon, err);
 }
@@ -1042,9 +1264,9 @@ static int row_travel(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *from, *to;
     double minutes;
     int rc;
-    if ((rc = col_text(&from, s, 0, 1, "travel_minutes", rec, "from_site", err)) ||
-        (rc = col_text(&to, s, 1, 1, "travel_minutes", rec, "to_site", err)) ||
-        (rc = col_real(&minutes, s, 2, 1, 0, "travel_minutes", rec, "minutes", err)))
+    if ((rc = sps_col_text(&from, s, 0, 1, "travel_minutes", rec, "from_site", err)) ||
+        (rc = sps_col_text(&to, s, 1, 1, "travel_minutes", rec, "to_site", err)) ||
+        (rc = sps_col_real(&minutes, s, 2, 1, 0, "travel_minutes", rec, "minutes", err)))
         return rc;
     return sp_pool_set_travel_minutes(L->in->pool, from, to, minutes, err);
 }
@@ -1054,8 +1276,8 @@ static int row_skill(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     (void)rec;
     const char *id, *name;
     int rc;
-    if ((rc = col_text(&id, s, 0, 1, "skill", NULL, "id", err)) ||
-        (rc = col_text(&name, s, 1, 0, "skill", id, "name", err)))
+    if ((rc = sps_col_text(&id, s, 0, 1, "skill", NULL, "id", err)) ||
+        (rc = sps_col_text(&name, s, 1, 0, "skill", id, "name", err)))
         return rc;
     return sp_pool_add_skill(L->in->pool, id, name, err);
 }
@@ -1066,14 +1288,14 @@ static int row_staff(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *id, *name, *partner, *site;
     double hours, cost, travel;
     int limit, rc;
-    if ((rc = col_text(&id, s, 0, 1, "staff", NULL, "id", err)) ||
-        (rc = col_text(&name, s, 1, 0, "staff", id, "name", err)) ||
-        (rc = col_text(&partner, s, 2, 1, "staff", id, "partner", err)) ||
-        (rc = col_text(&site, s, 3, 1, "staff", id, "site", err)) ||
-        (rc = col_real(&hours, s, 4, 1, 0, "staff", id, "contracted_hours", err)) ||
-        (rc = col_real(&cost, s, 5, 1, 0, "staff", id, "cost_per_hour", err)) ||
-        (rc = col_real(&travel, s, 6, 0, -1, "staff", id, "max_travel_minutes", err)) ||
-        (rc = col_int(&limit, s, 7, 0, 0, "staff", id, "max_partners", err)))
+    if ((rc = sps_col_text(&id, s, 0, 1, "staff", NULL, "id", err)) ||
+        (rc = sps_col_text(&name, s, 1, 0, "staff", id, "name", err)) ||
+        (rc = sps_col_text(&partner, s, 2, 1, "staff", id, "partner", err)) ||
+        (rc = sps_col_text(&site, s, 3, 1, "staff", id, "site", err)) ||
+        (rc = sps_col_real(&hours, s, 4, 1, 0, "staff", id, "contracted_hours", err)) ||
+        (rc = sps_col_real(&cost, s, 5, 1, 0, "staff", id, "cost_per_hour", err)) ||
+        (rc = sps_col_real(&travel, s, 6, 0, -1, "staff", id, "max_travel_minutes", err)) ||
+        (rc = sps_col_int(&limit, s, 7, 0, 0, "staff", id, "max_partners", err)))
         return rc;
     if (sqlite3_column_type(s, 6) != SQLITE_NULL && travel < 0)
         return sp_fail_field(err, "staff", id, "max_travel_minutes",
@@ -1088,9 +1310,9 @@ static int row_staff_skill(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
 {
     const char *staff, *skill;
     int level, rc;
-    if ((rc = col_text(&staff, s, 0, 1, "staff_skills", rec, "staff", err)) ||
-        (rc = col_text(&skill, s, 1, 1, "staff_skills", rec, "skill", err)) ||
-        (rc = col_int(&level, s, 2, 1, 0, "staff_skills", rec, "level", err)))
+    if ((rc = sps_col_text(&staff, s, 0, 1, "staff_skills", rec, "staff", err)) ||
+        (rc = sps_col_text(&skill, s, 1, 1, "staff_skills", rec, "skill", err)) ||
+        (rc = sps_col_int(&level, s, 2, 1, 0, "staff_skills", rec, "level", err)))
         return rc;
     return sp_pool_add_staff_skill(L->in->pool, staff, skill, level, err);
 }
@@ -1099,8 +1321,8 @@ static int row_auth(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
 {
     const char *staff, *partner;
     int rc;
-    if ((rc = col_text(&staff, s, 0, 1, "authorisations", rec, "staff", err)) ||
-        (rc = col_text(&partner, s, 1, 1, "authorisations", rec, "partner", err)))
+    if ((rc = sps_col_text(&staff, s, 0, 1, "authorisations", rec, "staff", err)) ||
+        (rc = sps_col_text(&partner, s, 1, 1, "authorisations", rec, "partner", err)))
         return rc;
     return sp_pool_authorise(L->in->pool, staff, partner, err);
 }
@@ -1110,7 +1332,7 @@ static int row_auth(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
 static int horizon_period(loader *L, sqlite3_stmt *s, int col, const char *kind, const char *rec,
                           int *keep, int *rel, sp_error *err)
 {
-    int period, rc = col_int(&period, s, col, 1, 0, kind, rec, "period", err);
+    int period, rc = sps_col_int(&period, s, col, 1, 0, kind, rec, "period", err);
     if (rc)
         return rc;
     if (period < 0 || period >= L->in->total)
@@ -1126,9 +1348,9 @@ static int row_avail(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *staff;
     double hours;
     int keep, rel, rc;
-    if ((rc = col_text(&staff, s, 0, 1, "availability", rec, "staff", err)) ||
+    if ((rc = sps_col_text(&staff, s, 0, 1, "availability", rec, "staff", err)) ||
         (rc = horizon_period(L, s, 1, "availability", rec, &keep, &rel, err)) ||
-        (rc = col_real(&hours, s, 2, 1, 0, "availability", rec, "hours", err)))
+        (rc = sps_col_real(&hours, s, 2, 1, 0, "availability", rec, "hours", err)))
         return rc;
     return keep ? sp_pool_set_availability(L->in->pool, staff, rel, hours, err) : SP_OK;
 }
@@ -1138,14 +1360,14 @@ static int row_demand(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *partner, *site, *skill, *priority;
     double hours;
     int keep, rel, min_level, local_only, rc;
-    if ((rc = col_text(&partner, s, 0, 1, "demand", rec, "partner", err)) ||
-        (rc = col_text(&site, s, 1, 0, "demand", rec, "site", err)) ||
-        (rc = col_text(&skill, s, 2, 1, "demand", rec, "skill", err)) ||
+    if ((rc = sps_col_text(&partner, s, 0, 1, "demand", rec, "partner", err)) ||
+        (rc = sps_col_text(&site, s, 1, 0, "demand", rec, "site", err)) ||
+        (rc = sps_col_text(&skill, s, 2, 1, "demand", rec, "skill", err)) ||
         (rc = horizon_period(L, s, 3, "demand", rec, &keep, &rel, err)) ||
-        (rc = col_real(&hours, s, 4, 1, 0, "demand", rec, "hours", err)) ||
-        (rc = col_int(&min_level, s, 5, 0, 1, "demand", rec, "min_level", err)) ||
-        (rc = col_text(&priority, s, 6, 0, "demand", rec, "priority", err)) ||
-        (rc = col_int(&local_only, s, 7, 0, 0, "demand", rec, "local_only", err)))
+        (rc = sps_col_real(&hours, s, 4, 1, 0, "demand", rec, "hours", err)) ||
+        (rc = sps_col_int(&min_level, s, 5, 0, 1, "demand", rec, "min_level", err)) ||
+        (rc = sps_col_text(&priority, s, 6, 0, "demand", rec, "priority", err)) ||
+        (rc = sps_col_int(&local_only, s, 7, 0, 0, "demand", rec, "local_only", err)))
         return rc;
     int p = SP_PRIORITY_CORE;
     if (priority) {
@@ -1177,10 +1399,10 @@ static int row_rule(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
     const char *partner, *skill;
     int min_people, rc;
     double share;
-    if ((rc = col_text(&partner, s, 0, 1, "resilience", rec, "partner", err)) ||
-        (rc = col_text(&skill, s, 1, 1, "resilience", rec, "skill", err)) ||
-        (rc = col_int(&min_people, s, 2, 0, 0, "resilience", rec, "min_people", err)) ||
-        (rc = col_real(&share, s, 3, 0, 1.0, "resilience", rec, "max_share", err)))
+    if ((rc = sps_col_text(&partner, s, 0, 1, "resilience", rec, "partner", err)) ||
+        (rc = sps_col_text(&skill, s, 1, 1, "resilience", rec, "skill", err)) ||
+        (rc = sps_col_int(&min_people, s, 2, 0, 0, "resilience", rec, "min_people", err)) ||
+        (rc = sps_col_real(&share, s, 3, 0, 1.0, "resilience", rec, "max_share", err)))
         return rc;
     return sp_pool_set_resilience(L->in->pool, partner, skill, min_people, share, err);
 }
@@ -1189,7 +1411,7 @@ static int row_rule(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
 static int read_periods(loader *L, sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(L->st, "SELECT period, label FROM periods ORDER BY period", &s, err);
+    int rc = sps_prep(L->st, "SELECT period, label FROM periods ORDER BY period", &s, err);
     if (rc)
         return rc;
     size_t cap = 0, n = 0, labelled = 0;
@@ -1200,8 +1422,8 @@ static int read_periods(loader *L, sp_error *err)
         const char *label;
         char rec[32];
         snprintf(rec, sizeof rec, "%zu", n);
-        if ((rc = col_int(&period, s, 0, 1, 0, "periods", rec, "period", err)) ||
-            (rc = col_text(&label, s, 1, 0, "periods", rec, "label", err)))
+        if ((rc = sps_col_int(&period, s, 0, 1, 0, "periods", rec, "period", err)) ||
+            (rc = sps_col_text(&label, s, 1, 0, "periods", rec, "label", err)))
             break;
         if (period != (int)n) {
             rc = sp_fail_field(err, "periods", rec, "period",
@@ -1228,7 +1450,7 @@ static int read_periods(loader *L, sp_error *err)
     }
     sqlite3_finalize(s);
     if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = db_fail(L->st, err, step, "reading periods");
+        rc = sps_db_fail(L->st, err, step, "reading periods");
     if (!rc && n == 0)
         rc = sp_fail_field(err, "periods", NULL, "period",
                            "the database has no periods (import a pool first)");
@@ -1304,10 +1526,10 @@ static int load(loader *L, int first, int periods, sp_error *err)
     return SP_OK;
 }
 
-static int read_now(sp_store *st, char *out, size_t size, sp_error *err)
+int sps_read_now(sp_store *st, char *out, size_t size, sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st, "SELECT " NOW_SQL, &s, err);
+    int rc = sps_prep(st, "SELECT " NOW_SQL, &s, err);
     if (rc)
         return rc;
     if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT)
@@ -1327,19 +1549,19 @@ int sp_store_read_inputs(sp_inputs **out, sp_store *st, int first_period, int pe
         return sp_fail(err, SP_ENOMEM, "out of memory reading inputs");
     loader L = {st, in, err, 0, 0};
     in->saves = st->saves;
-    int rc = read_now(st, in->started_at, sizeof in->started_at, err);
+    int rc = sps_read_now(st, in->started_at, sizeof in->started_at, err);
     if (!rc)
-        rc = exec(st, "BEGIN", err); /* one read transaction: every table from one snapshot */
+        rc = sps_exec(st, "BEGIN", err); /* one read transaction: every table from one snapshot */
     if (!rc) {
         rc = load(&L, first_period, periods, err);
         if (!rc)
-            rc = hash_inputs(st, in->hash, err);
+            rc = sps_hash_inputs(st, SP_SCOPE_PLAN, in->hash, err);
         if (!rc)
-            rc = pragma_int(st, "PRAGMA data_version", &in->data_version, err);
+            rc = sps_pragma_int(st, "PRAGMA data_version", &in->data_version, err);
         if (rc)
-            rollback(st);
+            sps_rollback(st);
         else
-            rc = exec(st, "COMMIT", err);
+            rc = sps_exec(st, "COMMIT", err);
     }
     if (rc) {
         sp_inputs_free(in);
@@ -1352,12 +1574,13 @@ int sp_store_read_inputs(sp_inputs **out, sp_store *st, int first_period, int pe
 
 /* ---- writing plans and runs ------------------------------------------------------------------ */
 
-static int insert_run(long long *run_id, sp_store *st, const sp_inputs *in, const char *command,
-                      const char *status, const char *stopped_by, double gap, double seconds,
-                      const char *message, sp_error *err)
+int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, const char *hash,
+                   int first_period, int periods, const char *command, const char *status,
+                   const char *stopped_by, double gap, double seconds, const char *message,
+                   sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st,
+    int rc = sps_prep(st,
                   "INSERT INTO runs(started_at, finished_at, command, input_hash, first_period, "
                   "periods, status, stopped_by, gap, seconds, library_version, message) "
                   "VALUES (coalesce(?1, " NOW_SQL "), " NOW_SQL ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
@@ -1365,20 +1588,20 @@ static int insert_run(long long *run_id, sp_store *st, const sp_inputs *in, cons
                   &s, err);
     if (rc)
         return rc;
-    bind_text(s, 1, in ? in->started_at : NULL);
-    bind_text(s, 2, command ? command : "");
-    bind_text(s, 3, in ? in->hash : NULL);
-    if (in && in->pool) {
-        sqlite3_bind_int(s, 4, in->first);
-        sqlite3_bind_int(s, 5, in->pool->periods);
+    sps_bind_text(s, 1, started_at);
+    sps_bind_text(s, 2, command ? command : "");
+    sps_bind_text(s, 3, hash);
+    if (first_period >= 0 && periods > 0) {
+        sqlite3_bind_int(s, 4, first_period);
+        sqlite3_bind_int(s, 5, periods);
     }
-    bind_text(s, 6, status);
-    bind_text(s, 7, stopped_by);
-    bind_real(s, 8, gap);
-    bind_real(s, 9, seconds);
-    bind_text(s, 10, SP_VERSION);
-    bind_text(s, 11, message);
-    rc = step_done(st, s, err, "recording the run");
+    sps_bind_text(s, 6, status);
+    sps_bind_text(s, 7, stopped_by);
+    sps_bind_real(s, 8, gap);
+    sps_bind_real(s, 9, seconds);
+    sps_bind_text(s, 10, SP_VERSION);
+    sps_bind_text(s, 11, message);
+    rc = sps_step_done(st, s, err, "recording the run");
     sqlite3_finalize(s);
     if (!rc)
         *run_id = sqlite3_last_insert_rowid(st->db);
@@ -1392,16 +1615,17 @@ int sp_store_record_run(long long *run_id, sp_store *st, const sp_inputs *in, co
     if (st->readonly)
         return sp_fail(err, SP_EREADONLY, "database '%.200s': read-only; the run was not recorded",
                        st->path);
-    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
     long long id = 0;
-    rc = insert_run(&id, st, in, command, status ? status : "error", NULL, NAN, seconds, message,
-                    err);
+    rc = sps_insert_run(&id, st, in ? in->started_at : NULL, in ? in->hash : NULL,
+                        in && in->pool ? in->first : -1, in && in->pool ? in->pool->periods : 0,
+                        command, status ? status : "error", NULL, NAN, seconds, message, err);
     if (!rc)
-        rc = exec(st, "COMMIT", err);
+        rc = sps_exec(st, "COMMIT", err);
     if (rc) {
-        rollback(st);
+        sps_rollback(st);
         return rc;
     }
     *run_id = id;
@@ -1426,7 +1650,7 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     const sp_resilience *rs = sp_solution_resilience(sol, &n_r);
     int stop = sp_solution_stop_reason(sol);
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plans(id, created_at, status, stopped_by, gap, seconds, "
                    "first_period, periods, model_columns, model_rows, model_binaries, "
                    "assignments, unmet_records) VALUES (?1, " NOW_SQL
@@ -1434,8 +1658,8 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
                    &s, err)))
         return rc;
     sqlite3_bind_int64(s, 1, plan);
-    bind_text(s, 2, STATUS_NAME[sp_solution_status(sol)]);
-    bind_text(s, 3, stop == SP_STOP_TIME_LIMIT ? "time_limit"
+    sps_bind_text(s, 2, STATUS_NAME[sp_solution_status(sol)]);
+    sps_bind_text(s, 3, stop == SP_STOP_TIME_LIMIT ? "time_limit"
                     : stop == SP_STOP_CANCELLED ? "cancelled"
                                                 : NULL);
     sqlite3_bind_double(s, 4, isfinite(sp_solution_gap(sol)) ? sp_solution_gap(sol) : 1e300);
@@ -1447,12 +1671,12 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     sqlite3_bind_int64(s, 10, (long long)sp_solution_binaries(sol));
     sqlite3_bind_int64(s, 11, (long long)n_a);
     sqlite3_bind_int64(s, 12, (long long)n_u);
-    rc = step_done(st, s, err, "writing the plan");
+    rc = sps_step_done(st, s, err, "writing the plan");
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plan_objective(plan_id, term, value, bound, gap) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
                    &s, err)))
@@ -1461,17 +1685,17 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         sp_term term;
         sp_solution_term(&term, sol, t);
         sqlite3_bind_int64(s, 1, plan);
-        bind_text(s, 2, TERM_NAME[t]);
+        sps_bind_text(s, 2, TERM_NAME[t]);
         sqlite3_bind_double(s, 3, isfinite(term.value) ? term.value : 1e300);
         sqlite3_bind_double(s, 4, isfinite(term.bound) ? term.bound : -1e300);
         sqlite3_bind_double(s, 5, isfinite(term.gap) ? term.gap : 1e300);
-        rc = step_done(st, s, err, "writing the objective");
+        rc = sps_step_done(st, s, err, "writing the objective");
     }
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plan_assignments(plan_id, staff, partner, skill, site, period, "
                    "period_label, demand_id, hours, travel_hours, cost) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -1479,23 +1703,23 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
     for (size_t i = 0; i < n_a && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
-        bind_text(s, 2, a[i].staff_id);
-        bind_text(s, 3, a[i].partner_id);
-        bind_text(s, 4, a[i].skill_id);
-        bind_text(s, 5, a[i].site_id);
+        sps_bind_text(s, 2, a[i].staff_id);
+        sps_bind_text(s, 3, a[i].partner_id);
+        sps_bind_text(s, 4, a[i].skill_id);
+        sps_bind_text(s, 5, a[i].site_id);
         sqlite3_bind_int(s, 6, in->first + a[i].period);
-        bind_text(s, 7, period_label(in, a[i].period));
+        sps_bind_text(s, 7, period_label(in, a[i].period));
         sqlite3_bind_int64(s, 8, sp_inputs_demand_id(in, a[i].demand_index));
         sqlite3_bind_double(s, 9, a[i].hours);
         sqlite3_bind_double(s, 10, a[i].travel_hours);
         sqlite3_bind_double(s, 11, a[i].cost);
-        rc = step_done(st, s, err, "writing assignments");
+        rc = sps_step_done(st, s, err, "writing assignments");
     }
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plan_unmet(plan_id, partner, skill, site, period, period_label, "
                    "demand_id, priority, hours_demanded, hours_unmet, reason, explanation) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -1503,26 +1727,26 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
     for (size_t i = 0; i < n_u && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
-        bind_text(s, 2, u[i].partner_id);
-        bind_text(s, 3, u[i].skill_id);
-        bind_text(s, 4, u[i].site_id);
+        sps_bind_text(s, 2, u[i].partner_id);
+        sps_bind_text(s, 3, u[i].skill_id);
+        sps_bind_text(s, 4, u[i].site_id);
         sqlite3_bind_int(s, 5, in->first + u[i].period);
-        bind_text(s, 6, period_label(in, u[i].period));
+        sps_bind_text(s, 6, period_label(in, u[i].period));
         sqlite3_bind_int64(s, 7, sp_inputs_demand_id(in, u[i].demand_index));
-        bind_text(s, 8, u[i].priority >= 0 && u[i].priority < SP_PRIORITY_COUNT
+        sps_bind_text(s, 8, u[i].priority >= 0 && u[i].priority < SP_PRIORITY_COUNT
                             ? PRIORITY_NAME[u[i].priority]
                             : "core");
         sqlite3_bind_double(s, 9, u[i].hours_demanded);
         sqlite3_bind_double(s, 10, u[i].hours_unmet);
-        bind_text(s, 11, sp_reason_name(u[i].reason));
-        bind_text(s, 12, sp_reason_text(u[i].reason));
-        rc = step_done(st, s, err, "writing unmet demand");
+        sps_bind_text(s, 11, sp_reason_name(u[i].reason));
+        sps_bind_text(s, 12, sp_reason_text(u[i].reason));
+        rc = sps_step_done(st, s, err, "writing unmet demand");
     }
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plan_partners(plan_id, partner, hours_demanded, hours_received, "
                    "hours_unmet, unmet_statutory, unmet_core, unmet_discretionary, "
                    "unmet_fraction, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -1530,7 +1754,7 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
     for (size_t i = 0; i < n_p && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
-        bind_text(s, 2, ps[i].partner_id);
+        sps_bind_text(s, 2, ps[i].partner_id);
         sqlite3_bind_double(s, 3, ps[i].hours_demanded);
         sqlite3_bind_double(s, 4, ps[i].hours_received);
         sqlite3_bind_double(s, 5, ps[i].hours_unmet);
@@ -1538,13 +1762,13 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
             sqlite3_bind_double(s, 6 + p, ps[i].unmet_by_priority[p]);
         sqlite3_bind_double(s, 9, ps[i].unmet_fraction);
         sqlite3_bind_double(s, 10, ps[i].cost);
-        rc = step_done(st, s, err, "writing partner summaries");
+        rc = sps_step_done(st, s, err, "writing partner summaries");
     }
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO plan_resilience(plan_id, partner, skill, hours_demanded, "
                    "hours_received, distinct_people, largest_share, largest_staff, min_people, "
                    "max_share, people_short, share_excess_hours) "
@@ -1553,32 +1777,32 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
     for (size_t i = 0; i < n_r && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
-        bind_text(s, 2, rs[i].partner_id);
-        bind_text(s, 3, rs[i].skill_id);
+        sps_bind_text(s, 2, rs[i].partner_id);
+        sps_bind_text(s, 3, rs[i].skill_id);
         sqlite3_bind_double(s, 4, rs[i].hours_demanded);
         sqlite3_bind_double(s, 5, rs[i].hours_received);
         sqlite3_bind_int(s, 6, rs[i].distinct_people);
         sqlite3_bind_double(s, 7, rs[i].largest_share);
-        bind_text(s, 8, rs[i].largest_staff_id);
+        sps_bind_text(s, 8, rs[i].largest_staff_id);
         sqlite3_bind_int(s, 9, rs[i].min_people);
         sqlite3_bind_double(s, 10, rs[i].max_share);
         sqlite3_bind_int(s, 11, rs[i].people_short);
         sqlite3_bind_double(s, 12, rs[i].share_excess_hours);
-        rc = step_done(st, s, err, "writing resilience");
+        rc = sps_step_done(st, s, err, "writing resilience");
     }
     sqlite3_finalize(s);
     if (rc)
         return rc;
 
     /* Last: the pointer moves only in the transaction that wrote the whole plan. */
-    if ((rc = prep(st,
+    if ((rc = sps_prep(st,
                    "INSERT INTO current_plan(id, plan_id, since) VALUES (1, ?1, " NOW_SQL ") "
                    "ON CONFLICT(id) DO UPDATE SET plan_id = excluded.plan_id, "
                    "since = excluded.since",
                    &s, err)))
         return rc;
     sqlite3_bind_int64(s, 1, plan);
-    rc = step_done(st, s, err, "making the plan current");
+    rc = sps_step_done(st, s, err, "making the plan current");
     sqlite3_finalize(s);
     return rc;
 }
@@ -1589,14 +1813,14 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
 static int inputs_changed(int *changed, sp_store *st, const sp_inputs *in, sp_error *err)
 {
     long long version = 0;
-    int rc = pragma_int(st, "PRAGMA data_version", &version, err);
+    int rc = sps_pragma_int(st, "PRAGMA data_version", &version, err);
     if (rc)
         return rc;
     *changed = 0;
     if (version == in->data_version && st->saves == in->saves)
         return SP_OK;
     char hash[65];
-    if ((rc = hash_inputs(st, hash, err)))
+    if ((rc = sps_hash_inputs(st, SP_SCOPE_PLAN, hash, err)))
         return rc;
     *changed = strcmp(hash, in->hash) != 0;
     return SP_OK;
@@ -1615,14 +1839,14 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
     const char *stopped_by = stop == SP_STOP_TIME_LIMIT  ? "time_limit"
                              : stop == SP_STOP_CANCELLED ? "cancelled"
                                                          : NULL;
-    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
     int changed = 0;
     long long id = 0;
     rc = inputs_changed(&changed, st, in, err);
     if (!rc && changed) {
-        rollback(st);
+        sps_rollback(st);
         sp_error ignored;
         sp_store_record_run(&id, st, in, command, "inputs_changed",
                             "the inputs changed while the plan was solved; nothing was written",
@@ -1644,14 +1868,15 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
         snprintf(message, sizeof message, "no plan (%s); the current plan is unchanged",
                  STATUS_NAME[status]);
     if (!rc)
-        rc = insert_run(&id, st, in, command, STATUS_NAME[status], stopped_by,
+        rc = sps_insert_run(&id, st, in->started_at, in->hash, in->first, in->pool->periods,
+                            command, STATUS_NAME[status], stopped_by,
                         sp_solution_gap(sol), sp_solution_seconds(sol), message, err);
     if (!rc && has_plan)
         rc = write_plan_rows(st, id, in, sol, err);
     if (!rc)
-        rc = exec(st, "COMMIT", err);
+        rc = sps_exec(st, "COMMIT", err);
     if (rc) {
-        rollback(st);
+        sps_rollback(st);
         if (rc != SP_EBUSY && rc != SP_EREADONLY) { /* best effort: leave a trace of the failure */
             sp_error ignored;
             long long failed = 0;
@@ -1670,14 +1895,14 @@ int sp_store_current_plan(long long *plan_id, sp_store *st, sp_error *err)
 {
     *plan_id = 0;
     sqlite3_stmt *s;
-    int rc = prep(st, "SELECT plan_id FROM current_plan WHERE id = 1", &s, err);
+    int rc = sps_prep(st, "SELECT plan_id FROM current_plan WHERE id = 1", &s, err);
     if (rc)
         return rc;
     int step = sqlite3_step(s);
     if (step == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_INTEGER)
         *plan_id = sqlite3_column_int64(s, 0);
     else if (step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = db_fail(st, err, step, "reading the current plan");
+        rc = sps_db_fail(st, err, step, "reading the current plan");
     sqlite3_finalize(s);
     if (!rc)
         sp_ok(err);
@@ -1718,7 +1943,7 @@ int sp_store_rows(sp_rows **out, sp_store *st, const char *table, long long plan
     sp_rows *rows = calloc(1, sizeof *rows);
     if (!rows)
         return sp_fail(err, SP_ENOMEM, "out of memory");
-    int rc = prep(st, t->select, &rows->s, err);
+    int rc = sps_prep(st, t->select, &rows->s, err);
     if (rc) {
         free(rows);
         return rc;
@@ -1755,7 +1980,7 @@ int sp_rows_next(sp_rows *rows, sp_error *err)
     sqlite3_reset(rows->s); /* ends the read transaction at once */
     if (step == SQLITE_DONE)
         return 0;
-    return db_fail(rows->st, err, step, "reading rows");
+    return sps_db_fail(rows->st, err, step, "reading rows");
 }
 
 int sp_rows_type(const sp_rows *rows, int col)

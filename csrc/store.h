@@ -5,6 +5,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+struct sp_store {
+    struct sqlite3 *db;
+    char *path;
+    int readonly;
+    int write_delay_us;
+    long long saves; /* pools saved through this connection (data_version only sees others') */
+};
+
+/* Whose inputs a table holds (bits of table_def.input in store.c): the hash of a run covers
+ * the input tables of its scope only. */
+enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2 };
+
+/* Helpers of store.c shared with store_redeploy.c (see store.c for each). */
+int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what);
+int sps_in_row(sp_error *err, int rc, const char *table, long long rowid);
+int sps_exec(sp_store *st, const char *sql, sp_error *err);
+int sps_prep(sp_store *st, const char *sql, struct sqlite3_stmt **s, sp_error *err);
+void sps_rollback(sp_store *st);
+int sps_step_done(sp_store *st, struct sqlite3_stmt *s, sp_error *err, const char *what);
+void sps_bind_text(struct sqlite3_stmt *s, int i, const char *v);
+void sps_bind_real(struct sqlite3_stmt *s, int i, double v);
+int sps_pragma_int(sp_store *st, const char *sql, long long *out, sp_error *err);
+int sps_hash_inputs(sp_store *st, int scope, char hex[65], sp_error *err);
+int sps_read_now(sp_store *st, char *out, size_t size, sp_error *err);
+/* first_period < 0 or periods <= 0: stored as NULL. */
+int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, const char *hash,
+                   int first_period, int periods, const char *command, const char *status,
+                   const char *stopped_by, double gap, double seconds, const char *message,
+                   sp_error *err);
+/* PRAGMA foreign_key_check inside a write transaction: SP_EINVAL naming the first table and row
+ * that refers to a missing record. */
+int sps_fk_check(sp_store *st, sp_error *err);
+
 /* SHA-256 (FIPS 180-4), used for the input hash of runs. */
 typedef struct sp_sha256 {
     uint32_t h[8];

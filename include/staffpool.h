@@ -262,7 +262,7 @@ enum {
     SP_EDB = -11        /* any other SQLite failure (I/O error, disk full...): message has its text */
 };
 
-enum { SP_STORE_SCHEMA_VERSION = 1 };
+enum { SP_STORE_SCHEMA_VERSION = 2 };
 enum { SP_STORE_READONLY = 1 }; /* sp_store_open flags */
 
 typedef struct sp_store sp_store;
@@ -350,6 +350,57 @@ long long sp_rows_int(const sp_rows *rows, int col);
 double sp_rows_real(const sp_rows *rows, int col);
 /* Text of the current row's value (NULL for NULL); valid until the next sp_rows_next. */
 const char *sp_rows_text(const sp_rows *rows, int col);
+
+/* Redeployment scenarios and results (csrc/store_redeploy.c; docs/schema.md "Redeployment").
+ * The caller hands rows as plain values; the SQL text is fixed per table. */
+typedef struct sp_value {
+    int type;         /* SP_VALUE_* */
+    long long i;      /* SP_VALUE_INT */
+    double r;         /* SP_VALUE_REAL (NaN and infinities are stored as NULL) */
+    const char *text; /* SP_VALUE_TEXT, UTF-8 (borrowed) */
+} sp_value;
+/* Rows of one table: rows * columns values, row by row, in the table's column order (for result
+ * tables, without run_id). All borrowed. */
+typedef struct sp_table_rows {
+    const char *table;
+    size_t rows;
+    size_t columns;
+    const sp_value *values;
+} sp_table_rows;
+/* Replaces every redeployment input table (redeployments, redeploy_people,
+ * redeploy_person_skills, redeploy_preferences, redeploy_vacancies, redeploy_leaving_rates,
+ * redeploy_routes) with the given rows (a table not given is left empty) in one BEGIN IMMEDIATE
+ * transaction; references to partners, sites and skills are checked before COMMIT. Errors name
+ * the table and row (SP_EINVAL). tables are borrowed. */
+int sp_store_save_redeployment(sp_store *store, const sp_table_rows *tables, size_t n_tables,
+                               sp_error *err);
+/* A consistent read of the redeployment inputs: opens a read transaction and notes the time,
+ * PRAGMA data_version and the SHA-256 of the redeployment inputs (redeploy_* input tables plus
+ * partners, sites, travel_minutes and skills). Read the tables with sp_store_rows, then end the
+ * transaction with sp_store_read_end before solving. Free with sp_snapshot_free. */
+typedef struct sp_snapshot sp_snapshot;
+int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *store, sp_error *err);
+int sp_store_read_end(sp_store *store, sp_error *err); /* ends the read transaction */
+void sp_snapshot_free(sp_snapshot *snapshot);          /* accepts NULL */
+const char *sp_snapshot_hash(const sp_snapshot *snapshot); /* owned by snapshot */
+/* How one redeployment run ended, for the run history. Strings borrowed; message may be NULL. */
+typedef struct sp_run_info {
+    const char *status; /* "optimal", "feasible", "no_solution", ... */
+    const char *stopped_by; /* NULL, "time_limit" or "cancelled" */
+    double gap, seconds;
+    int periods;        /* the scenario's periods (<= 0: unknown) */
+    const char *message;
+} sp_run_info;
+/* The redeployment write, as sp_store_write_plan: one BEGIN IMMEDIATE transaction checks that
+ * the redeployment inputs still hash as in snapshot, records the run (command, run), and, when
+ * run->status is "optimal" or "feasible", writes the result tables (redeploy_results,
+ * redeploy_objective, redeploy_outcomes, redeploy_fills, redeploy_pool_work) keyed by the run id,
+ * then commits. Inputs changed: only an "inputs_changed" run is recorded; SP_ECHANGED. Any other
+ * failure rolls back and records an "error" run (best effort). *run_id receives the recorded run
+ * (0 when none). Everything is borrowed. */
+int sp_store_write_redeployment(long long *run_id, sp_store *store, const sp_snapshot *snapshot,
+                                const char *command, const sp_run_info *run,
+                                const sp_table_rows *tables, size_t n_tables, sp_error *err);
 
 /* Test hook (documented in docs/cli.md): sleep this many microseconds after each row written
  * inside a write transaction, so that tests can kill a process in the middle of a write. */

@@ -1,6 +1,7 @@
 """The `staffpool` command: plans pooled specialist staff from a SQLite database (docs/cli.md).
 
-Subcommands: init, import, validate, plan, report, export, runs (the database), and demo, solve
+Subcommands: init, import, validate, plan, redeploy, report, export, runs (the database), and
+demo, solve
 (a scenario file, no database).
 
 Exit codes: 0 success (for plan: a plan was written); 2 bad input, nothing written; 3 no plan
@@ -28,6 +29,15 @@ from .solve import solve
 
 EXIT_PLAN, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_BUSY, EXIT_NO_DB = 0, 1, 2, 3, 4, 5
 WRITE_DELAY_ENV = "STAFFPOOL_TEST_WRITE_DELAY_US"  # test hook, docs/cli.md
+
+
+def _run_arg(text: str) -> int:
+    if text == "latest":
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a run id or 'latest' (got {text!r})") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--periods", type=int, default=None, metavar="N",
                    help="number of periods to plan (default: to the last)")
     solve_options(p)
+    p = sub.add_parser("redeploy", parents=[db_opts],
+                       help="solve and store the redeployment of at-risk staff",
+                       description="Reads the redeployment scenarios (docs/schema.md), solves each "
+                                   "with no transaction open, and writes each result with its run "
+                                   "in one transaction (docs/redeployment.md).")
+    p.add_argument("--scenario", default=None, metavar="ID",
+                   help="only this scenario (a redeployments.id; default: every scenario)")
+    solve_options(p)
     p = sub.add_parser("report", parents=[db_opts], help="show a stored plan",
                        description="Shows a stored plan (default: the current one).")
     p.add_argument("--plan", type=int, default=None, metavar="ID", help="plan id (see `runs`)")
@@ -87,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx"), required=True)
     p.add_argument("--table", default=None, metavar="NAME",
                    help="export only this table (docs/schema.md)")
+    p.add_argument("--redeploy", type=_run_arg, default=None, metavar="RUN",
+                   help="the redeployment result of run RUN ('latest': the newest): csv adds "
+                        "its tables; xlsx writes it instead of the plan")
     p.add_argument("out", metavar="OUT")
     p = sub.add_parser("runs", parents=[db_opts], help="list the run history",
                        description="Lists the recorded runs, newest first.")
@@ -207,24 +228,36 @@ def _pool_line(pool: Pool) -> str:
 def _cmd_init(args: argparse.Namespace, out: _Out) -> int:
     from .store import Store
 
+    from .redeploy import Redeployment
+
     pool = Pool.demo() if args.demo else None
     with Store.create(args.db) as store:
         if pool is not None:
             store.save_pool(pool)
-    out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}" if pool else
+            store.save_redeployment(Redeployment.demo(), "demo")
+    out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}, and the demo "
+                                       "reorganisation (`staffpool redeploy`)" if pool else
                                        " (empty: `staffpool import` a pool next)"))
     out.json({"database": args.db, "demo": bool(args.demo)})
     return EXIT_PLAN
 
 
 def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
-    from .csvio import read_pool
+    from .csvio import csv_location, has_redeployment, read_pool, read_redeployment
 
     with _open(args) as store:  # first: a wrong database path is exit 5, not a CSV error
         out.progress(f"reading CSV files from {args.dir}")
         pool = read_pool(args.dir)
+        redeploy = read_redeployment(args.dir) if has_redeployment(args.dir) else None
         out.progress("saving the pool")
         store.save_pool(pool)
+        if redeploy is not None:
+            out.progress("saving the redeployment scenarios")
+            try:
+                store.save_redeployment_rows(redeploy[0])
+            except ValidationError as e:
+                raise ValidationError(csv_location(str(e), redeploy[1]), e.record,
+                                      e.field) from None
     out.result(f"imported {args.dir} into {args.db}: {_pool_line(pool)}")
     out.json({"database": args.db, "imported": args.dir,
               **{k: len(pool.records(k)) for k in ("partners", "sites", "skills", "staff",
@@ -334,13 +367,27 @@ def _cmd_report(args: argparse.Namespace, out: _Out) -> int:
 
 def _cmd_export(args: argparse.Namespace, out: _Out) -> int:
     from . import csvio
-    from .store import PLAN_TABLES
+    from .store import PLAN_TABLES, REDEPLOY_RESULT_TABLES
 
     with _open(args, readonly=True) as store:
         plan_id = args.plan if args.plan is not None else store.current_plan()
         if args.plan is not None and not store.records("plans", args.plan):
             raise LookupError(f"{args.db}: no plan {args.plan}")
-        if args.format == "xlsx":
+        run_id = None
+        if args.redeploy is not None:
+            run_id = args.redeploy or store.latest_redeploy_run()
+            if run_id is None or not store.redeploy_results(run_id):
+                raise LookupError(f"{args.db}: no redeployment result"
+                                  + (f" for run {args.redeploy}" if args.redeploy else
+                                     f" (run `staffpool redeploy {args.db}`)"))
+        if args.format == "xlsx" and run_id is not None:
+            if args.table:
+                raise ValidationError("export: --table: only with --format csv", "export",
+                                      "table")
+            out.progress(f"writing redeployment run {run_id} to {args.out}")
+            csvio.export_redeploy_xlsx(store, args.out, run_id)
+            written = [args.out]
+        elif args.format == "xlsx":
             if args.table:
                 raise ValidationError("export: --table: only with --format csv", "export",
                                       "table")
@@ -354,14 +401,18 @@ def _cmd_export(args: argparse.Namespace, out: _Out) -> int:
                 raise ValidationError(f"export: --table: unknown table {args.table!r} (one of "
                                       f"{', '.join(store.tables())})", "export", "table")
             is_plan = args.table in PLAN_TABLES or args.table == "plans"
-            columns, rows = store.rows(args.table, plan_id if is_plan else None)
+            is_result = args.table in REDEPLOY_RESULT_TABLES
+            if is_result and run_id is None:
+                run_id = store.latest_redeploy_run() or 0
+            columns, rows = store.rows(args.table, plan_id if is_plan else
+                                       run_id if is_result else None)
             csvio.write_csv(args.out, columns, rows)
             written = [args.out]
         else:
-            written = csvio.export_csv_dir(store, args.out, plan_id)
+            written = csvio.export_csv_dir(store, args.out, plan_id, run_id)
     if args.out != "-":
         out.result("wrote " + ", ".join(written))
-        out.json({"plan": plan_id, "files": written})
+        out.json({"plan": plan_id, "redeploy_run": run_id, "files": written})
     return EXIT_PLAN
 
 
@@ -383,8 +434,44 @@ def _cmd_runs(args: argparse.Namespace, out: _Out) -> int:
     return EXIT_PLAN
 
 
+def _cmd_redeploy(args: argparse.Namespace, out: _Out) -> int:
+    command = "redeploy"
+    for flag, value in (("--scenario", args.scenario), ("--time-limit", args.time_limit)):
+        if value is not None:
+            command += f" {flag} {shlex.quote(str(value))}"
+    if args.gap != 1e-6:
+        command += f" --gap {args.gap}"
+    with _open(args) as store:
+        runs = store.redeploy(scenario=args.scenario, time_limit=args.time_limit, gap=args.gap,
+                              log_level=args.verbose if args.verbose > 1 else 0,
+                              command=command, progress=out.progress)
+    data = []
+    for r in runs:
+        res = r.result
+        data.append({"run": r.run_id, "redeployment": r.redeployment, "name": res.name,
+                     "status": res.status, "stopped_by": res.stopped_by, "gap": res.gap,
+                     "seconds": res.seconds, "write_seconds": r.write_seconds,
+                     "input_hash": r.input_hash, "written": r.has_plan,
+                     "totals": res.totals.as_dict() if res.has_plan else None,
+                     "objective": {k: asdict(t) for k, t in res.objective.terms.items()},
+                     "reasons": res.reasons(),
+                     "outcomes": [asdict(o) for o in res.outcomes],
+                     "vacancies": [asdict(f) for f in res.vacancies],
+                     "pool_work": [asdict(w) for w in res.pool_work]})
+    out.json(_clean({"runs": data}))
+    for r in runs:
+        if r.has_plan:
+            out.result(f"redeployment {r.redeployment!r}: run {r.run_id} written\n"
+                       + r.result.summary())
+        else:
+            out.error(f"redeployment {r.redeployment!r}: no result ({r.status}"
+                      + (f", stopped by {r.result.stopped_by.replace('_', ' ')}"
+                         if r.result.stopped_by else "") + f"); run {r.run_id} recorded")
+    return EXIT_PLAN if all(r.has_plan for r in runs) else EXIT_NO_PLAN
+
+
 COMMANDS: dict = {"init": _cmd_init, "import": _cmd_import, "validate": _cmd_validate,
-                  "plan": _cmd_plan, "report": _cmd_report, "export": _cmd_export,
+                  "plan": _cmd_plan, "redeploy": _cmd_redeploy, "report": _cmd_report, "export": _cmd_export,
                   "runs": _cmd_runs}
 
 

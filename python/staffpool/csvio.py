@@ -35,6 +35,8 @@ COLUMNS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
 REQUIRED_FILES = ("periods", "partners", "sites", "skills", "staff")
 OUTPUT_FILES = ("runs", "plans", "plan_objective", "plan_assignments", "plan_unmet",
                 "plan_partners", "plan_resilience", "current_plan")
+REDEPLOY_OUTPUT_FILES = ("redeploy_results", "redeploy_objective", "redeploy_outcomes",
+                         "redeploy_fills", "redeploy_pool_work")
 SETTINGS = {"name": "text", "reserve_share": "number", "travel_speed_kmh": "number",
             "visit_hours": "number", "min_engagement_hours": "number",
             "weight_statutory": "number", "weight_core": "number",
@@ -110,10 +112,11 @@ class _Row:
         raise self.fail(column, f"must be true or false (got {value!r})")
 
 
-def _read(directory: str, table: str) -> Iterator[_Row]:
+def _read(directory: str, table: str,
+          columns: Optional[Tuple[Tuple[str, ...], Tuple[str, ...]]] = None) -> Iterator[_Row]:
     name = f"{table}.csv"
     path = os.path.join(directory, name)
-    required, optional = COLUMNS[table]
+    required, optional = columns or COLUMNS[table]
     try:
         f = open(path, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
@@ -162,7 +165,7 @@ def read_pool(directory: str) -> Pool:
     (a ValidationError) listing every problem by file, line and column."""
     if not os.path.isdir(directory):
         raise ValidationError(f"{directory}: not a directory of CSV files", directory, "")
-    known = set(COLUMNS) | set(OUTPUT_FILES)
+    known = set(COLUMNS) | set(OUTPUT_FILES) | set(REDEPLOY_REQUIRED) | set(REDEPLOY_OUTPUT_FILES)
     for entry in sorted(os.listdir(directory)):
         if entry.endswith(".csv") and entry[:-4] not in known:
             raise ValidationError(f"{entry}: unknown file (expected "
@@ -353,19 +356,24 @@ def write_csv(path: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) 
     os.replace(tmp, path)
 
 
-def export_csv_dir(store: Any, directory: str, plan_id: Optional[int]) -> List[str]:
-    """Every input table (in the import format), the run history, and the plan's tables (when
-    there is a plan) into directory; returns the files written."""
-    from .store import INPUT_TABLES, PLAN_TABLES
+def export_csv_dir(store: Any, directory: str, plan_id: Optional[int],
+                   redeploy_run: Optional[int] = None) -> List[str]:
+    """Every input table (in the import format; redeployment inputs included), the run history,
+    the plan's tables (when there is a plan) and one redeployment result's tables (when
+    redeploy_run is given) into directory; returns the files written."""
+    from .store import INPUT_TABLES, PLAN_TABLES, REDEPLOY_INPUT_TABLES, REDEPLOY_RESULT_TABLES
 
     os.makedirs(directory, exist_ok=True)
     written = []
-    tables = list(INPUT_TABLES) + ["runs"]
+    tables = list(INPUT_TABLES) + list(REDEPLOY_INPUT_TABLES) + ["runs"]
     if plan_id is not None:
         tables += ["plans"] + list(PLAN_TABLES)
+    if redeploy_run is not None:
+        tables += list(REDEPLOY_RESULT_TABLES)
     for table in tables:
-        columns, rows = store.rows(table, plan_id if table in PLAN_TABLES or table == "plans"
-                                   else None)
+        key = plan_id if table in PLAN_TABLES or table == "plans" else \
+            redeploy_run if table in REDEPLOY_RESULT_TABLES else None
+        columns, rows = store.rows(table, key)
         path = os.path.join(directory, f"{table}.csv")
         write_csv(path, columns, rows)
         written.append(path)
@@ -431,6 +439,173 @@ def export_xlsx(store: Any, path: str, plan_id: int) -> None:
         values = [round(hours[staff].get(p, 0.0), 4) for p in ordered]
         sheet.append([staff] + values + [round(sum(values), 4)])
     sheet.freeze_panes = "B2"
+    tmp = f"{path}.tmp{os.getpid()}"
+    wb.save(tmp)
+    os.replace(tmp, path)
+
+
+# ---- redeployment (docs/schema.md "Redeployment") -----------------------------------------------
+
+# Column -> kind for every redeploy_* input file; the first `required` columns must be present.
+def _redeploy_kinds() -> Dict[str, Dict[str, str]]:
+    from .redeploy import INT_RULES, RULES
+
+    rules = {r: "int" if r in INT_RULES else "real" for r in RULES}
+    return {
+        "redeployments": dict(id="text", name="text", periods="int", period_labels="list",
+                              grades="list", **rules),
+        "redeploy_people": dict(id="text", name="text", partner="text", post="text",
+                                site="text", grade="grade", pay="real", hours="real",
+                                home_site="text", home_lat="real", home_lon="real",
+                                max_travel_minutes="real", relocate="bool", post_ends="int",
+                                redundancy_cost="real"),
+        "redeploy_person_skills": dict(person="text", skill="text", level="int"),
+        "redeploy_preferences": dict(person="text", rank="int", partner="text"),
+        "redeploy_vacancies": dict(id="text", name="text", partner="text", site="text",
+                                   skill="text", min_level="int", grade="grade", pay="real",
+                                   hours="real", start="int", natural_wastage="bool"),
+        "redeploy_leaving_rates": dict(id="text", partner="text", site="text", skill="text",
+                                       min_level="int", grade="grade", pay="real", hours="real",
+                                       headcount="real", annual_rate="real"),
+        "redeploy_routes": dict(from_skill="text", from_level="int", to_skill="text",
+                                to_level="int", weeks="real", cost="real"),
+    }
+
+
+REDEPLOY_REQUIRED: Dict[str, Tuple[str, ...]] = {
+    "redeployments": ("id", "periods"),
+    "redeploy_people": ("id", "partner", "site", "grade", "pay", "hours"),
+    "redeploy_person_skills": ("person", "skill", "level"),
+    "redeploy_preferences": ("person", "rank", "partner"),
+    "redeploy_vacancies": ("id", "partner", "skill", "grade", "pay", "hours"),
+    "redeploy_leaving_rates": ("id", "partner", "skill", "grade", "pay", "hours", "headcount",
+                               "annual_rate"),
+    "redeploy_routes": ("from_skill", "from_level", "to_skill", "to_level", "weeks", "cost"),
+}
+
+
+def _list_cell(row: _Row, column: str) -> Optional[str]:
+    """A list of names: a JSON list, or names separated by '|'. Stored as a JSON list."""
+    import json
+
+    value = row.text(column)
+    if value is None:
+        return None
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise row.fail(column, f"must be a JSON list of names or names separated by '|' "
+                                   f"(got {value!r})")
+    else:
+        items = [part.strip() for part in text.split("|")]
+    return json.dumps(items)
+
+
+def has_redeployment(directory: str) -> bool:
+    return os.path.exists(os.path.join(directory, "redeployments.csv"))
+
+
+def read_redeployment(directory: str) -> Tuple[Dict[str, List[tuple]], Dict[str, List[int]]]:
+    """Rows of the redeploy_* input tables from directory's CSV files (redeployments.csv
+    required; the others optional), and the CSV line of each row. Raises CsvImportError naming
+    file, line and column."""
+    kinds = _redeploy_kinds()
+    tables: Dict[str, List[tuple]] = {}
+    lines: Dict[str, List[int]] = {}
+    errors: List[str] = []
+    for table, columns in kinds.items():
+        required = REDEPLOY_REQUIRED[table]
+        spec = (required, tuple(c for c in columns if c not in required))
+        rows, where = [], []
+        try:
+            if table == "redeployments" and not has_redeployment(directory):
+                raise ValidationError(f"redeployments.csv: missing (required in {directory} "
+                                      "for a redeployment)", "redeployments.csv", "")
+            for row in _read(directory, table, spec):
+                try:
+                    values = []
+                    for column, kind in columns.items():
+                        req = column in required
+                        if kind == "text":
+                            values.append(row.text(column, req))
+                        elif kind == "int":
+                            values.append(row.integer(column, req))
+                        elif kind == "real":
+                            values.append(row.number(column, req))
+                        elif kind == "bool":
+                            flag = row.boolean(column)
+                            values.append(None if flag is None else int(flag))
+                        elif kind == "list":
+                            values.append(_list_cell(row, column))
+                        else:  # grade: a name, or a whole number (a rank)
+                            text = row.text(column, req)
+                            values.append(int(text) if text is not None and
+                                          text.strip().lstrip("-").isdigit() else text)
+                    rows.append(tuple(values))
+                    where.append(row.line)
+                except ValidationError as e:
+                    errors.append(str(e))
+        except ValidationError as e:
+            errors.append(str(e))
+        tables[table], lines[table] = rows, where
+    if errors:
+        raise CsvImportError(errors)
+    return tables, lines
+
+
+def csv_location(message: str, lines: Dict[str, List[int]]) -> str:
+    """Turns the store's "table T row N" in an error message into "T.csv, line L"."""
+    import re
+
+    m = re.search(r"table '?(redeploy\w*|redeployments)[ ,]+row (\d+)'?", message)
+    if not m:
+        return message
+    table, row = m.group(1), int(m.group(2))
+    where = lines.get(table, [])
+    line = where[row - 1] if 0 < row <= len(where) else None
+    if line is None:
+        return message
+    return message.replace(m.group(0), f"{table}.csv, line {line}")
+
+
+REDEPLOY_SHEETS = (("Outcomes", "redeploy_outcomes"), ("Vacancies", "redeploy_fills"),
+                   ("Pool work", "redeploy_pool_work"), ("Objective", "redeploy_objective"))
+
+
+def export_redeploy_xlsx(store: Any, path: str, run_id: int) -> None:
+    """A stored redeployment result as a workbook: totals, then one sheet per result table."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+    except ImportError:  # pragma: no cover - install-deps.sh installs it
+        raise StaffpoolError("writing .xlsx needs openpyxl (Debian: apt-get install "
+                             "python3-openpyxl)") from None
+    bold = Font(bold=True)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Redeployment"
+    head = store.records("redeploy_results", run_id)[0]
+    summary.append(["staffpool redeployment run", run_id])
+    summary["A1"].font = bold
+    for key, value in head.items():
+        if key != "run_id":
+            summary.append([key, value])
+    summary.column_dimensions["A"].width = 26
+    summary.column_dimensions["B"].width = 50
+    for title, table in REDEPLOY_SHEETS:
+        columns, rows = store.rows(table, run_id)
+        keep = [i for i, c in enumerate(columns) if c != "run_id"]
+        sheet = wb.create_sheet(title)
+        sheet.append([columns[i] for i in keep])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in rows:
+            sheet.append([row[i] for i in keep])
+        sheet.freeze_panes = "A2"
     tmp = f"{path}.tmp{os.getpid()}"
     wb.save(tmp)
     os.replace(tmp, path)

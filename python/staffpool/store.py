@@ -12,6 +12,8 @@ docs/schema.md documents the tables; docs/cli.md the `staffpool` command built o
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import os
 import time
@@ -22,6 +24,7 @@ from ._native import ffi, lib
 from .errors import StaffpoolError, ValidationError, raise_for
 from .pool import PRIORITIES, Pool
 from .solve import solve_native
+from .redeploy import RULES, Redeployment, RedeploymentResult, RedeploymentTotals
 from .results import (TERMS, Assignment, Objective, PartnerSummary, Resilience, Solution,
                       Term, Unmet, records)
 
@@ -136,6 +139,177 @@ class Inputs:
     @property
     def native_pool(self) -> Any:
         return lib.sp_inputs_pool(self._ptr)
+
+
+# ---- redeployment (csrc/store_redeploy.c; docs/schema.md "Redeployment") ------------------------
+
+REDEPLOY_INPUT_TABLES = ("redeployments", "redeploy_people", "redeploy_person_skills",
+                         "redeploy_preferences", "redeploy_vacancies", "redeploy_leaving_rates",
+                         "redeploy_routes")
+REDEPLOY_RESULT_TABLES = ("redeploy_results", "redeploy_objective", "redeploy_outcomes",
+                          "redeploy_fills", "redeploy_pool_work")
+# Columns in table order (the C store checks the count; tests check them against the schema).
+REDEPLOY_COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "redeployments": ("id", "name", "periods", "period_labels", "grades") + RULES,
+    "redeploy_people": ("id", "name", "partner", "post", "site", "grade", "pay", "hours",
+                        "home_site", "home_lat", "home_lon", "max_travel_minutes", "relocate",
+                        "post_ends", "redundancy_cost"),
+    "redeploy_person_skills": ("person", "skill", "level"),
+    "redeploy_preferences": ("person", "rank", "partner"),
+    "redeploy_vacancies": ("id", "name", "partner", "site", "skill", "min_level", "grade", "pay",
+                           "hours", "start", "natural_wastage"),
+    "redeploy_leaving_rates": ("id", "partner", "site", "skill", "min_level", "grade", "pay",
+                               "hours", "headcount", "annual_rate"),
+    "redeploy_routes": ("from_skill", "from_level", "to_skill", "to_level", "weeks", "cost"),
+}
+RESULT_COLUMNS = ("redeployment", "name", "status", "stopped_by", "gap", "seconds",
+                  "model_columns", "model_rows", "model_pairs") + tuple(
+                      f.name for f in dataclasses.fields(RedeploymentTotals))
+
+
+@dataclass(frozen=True)
+class RedeployRun:
+    """What `Store.redeploy` did for one scenario. ``result`` is the solve's result (outcomes
+    empty when ``status`` has no plan); ``has_plan`` says whether results were written."""
+    run_id: int
+    redeployment: str
+    status: str
+    input_hash: str
+    write_seconds: float
+    result: RedeploymentResult
+
+    @property
+    def has_plan(self) -> bool:
+        return self.result.has_plan
+
+
+def _values(rows: List[tuple], keep: list) -> Any:
+    """A C array of sp_value for rows (row by row); C strings are kept alive in keep."""
+    flat = [v for row in rows for v in row]
+    values = ffi.new("sp_value[]", max(len(flat), 1))
+    for i, v in enumerate(flat):
+        cell = values[i]
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            cell.type = lib.SP_VALUE_NULL
+        elif isinstance(v, (bool, int)):
+            cell.type, cell.i = lib.SP_VALUE_INT, int(v)
+        elif isinstance(v, float):
+            cell.type, cell.r = lib.SP_VALUE_REAL, v
+        else:
+            buf = ffi.new("char[]", _b(str(v)))
+            keep.append(buf)
+            cell.type, cell.text = lib.SP_VALUE_TEXT, buf
+    keep.append(values)
+    return values
+
+
+def _table_rows(tables: Dict[str, List[tuple]], keep: list) -> Tuple[Any, int]:
+    arr = ffi.new("sp_table_rows[]", max(len(tables), 1))
+    for k, (name, rows) in enumerate(tables.items()):
+        cname = ffi.new("char[]", name.encode())
+        keep.append(cname)
+        arr[k].table = cname
+        arr[k].rows = len(rows)
+        arr[k].columns = len(rows[0]) if rows else len(REDEPLOY_COLUMNS.get(name, ()))
+        if name == "redeploy_results":
+            arr[k].columns = len(RESULT_COLUMNS) if not rows else len(rows[0])
+        arr[k].values = _values(rows, keep)
+    keep.append(arr)
+    return arr, len(tables)
+
+
+def redeployment_rows(data: Dict[str, Any], scenario_id: str = "main") -> Dict[str, List[tuple]]:
+    """The records of a redeployment (the dict of `Redeployment.to_dict`) as rows of the
+    redeploy_* input tables: one scenario row (scenario_id) and the shared records."""
+    rules = dict(data.get("rules") or {})
+    labels = data.get("period_labels")
+    grades = data.get("grades")
+    scenario = (scenario_id, data.get("name") or None, data["periods"],
+                json.dumps(list(labels)) if labels else None,
+                json.dumps(list(grades)) if grades else None) + tuple(rules.get(r) for r in RULES)
+    out: Dict[str, List[tuple]] = {"redeployments": [scenario]}
+    people, skills, prefs = [], [], []
+    for p in data.get("people", []):
+        people.append(tuple(p.get(c) for c in REDEPLOY_COLUMNS["redeploy_people"]))
+        skills += [(p["id"], skill, level) for skill, level in (p.get("skills") or {}).items()]
+        prefs += [(p["id"], rank + 1, partner)
+                  for rank, partner in enumerate(p.get("preferences") or [])]
+    out["redeploy_people"] = people
+    out["redeploy_person_skills"] = skills
+    out["redeploy_preferences"] = prefs
+    for kind, table in (("vacancies", "redeploy_vacancies"),
+                        ("leaving_rates", "redeploy_leaving_rates"),
+                        ("routes", "redeploy_routes")):
+        out[table] = [tuple(r.get(c) for c in REDEPLOY_COLUMNS[table])
+                      for r in data.get(kind, [])]
+    return out
+
+
+def _json_list(value: Any, table: str, row: int, column: str) -> Optional[list]:
+    if value is None:
+        return None
+    try:
+        items = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        items = None
+    if not isinstance(items, list):
+        raise ValidationError(f"table redeployments, row {row}: {column}: must be a JSON list of "
+                              f"names (got {value!r})", f"redeployments row {row}", column)
+    return items
+
+
+def _scenarios(records: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Dict[str, Any]]:
+    """Input dicts of every scenario (Redeployment.from_dict format) from the tables' records."""
+    def strip(r: Dict[str, Any]) -> Dict[str, Any]:
+        return {k: v for k, v in r.items() if v is not None}
+
+    base: Dict[str, Any] = {
+        "partners": [strip({"id": r["id"], "name": r["name"]}) for r in records["partners"]],
+        "sites": [strip(r) for r in records["sites"]],
+        "travel_minutes": [{"from": r["from_site"], "to": r["to_site"], "minutes": r["minutes"]}
+                           for r in records["travel_minutes"]],
+        "skills": [strip(r) for r in records["skills"]],
+    }
+    people = [strip(r) for r in records["redeploy_people"]]
+    by_id = {p["id"]: p for p in people}
+    for p in people:
+        p["relocate"] = bool(p.get("relocate", 0))
+    for r in records["redeploy_person_skills"]:
+        by_id[r["person"]].setdefault("skills", {})[r["skill"]] = r["level"]
+    for r in sorted(records["redeploy_preferences"], key=lambda r: (r["person"], r["rank"])):
+        by_id[r["person"]].setdefault("preferences", []).append(r["partner"])
+    base["people"] = people
+    base["vacancies"] = [dict(strip(r), natural_wastage=bool(r["natural_wastage"]))
+                         for r in records["redeploy_vacancies"]]
+    base["leaving_rates"] = [strip(r) for r in records["redeploy_leaving_rates"]]
+    base["routes"] = [strip(r) for r in records["redeploy_routes"]]
+    out = {}
+    for row, s in enumerate(records["redeployments"], 1):
+        d = dict(base, name=s["name"] or s["id"], periods=s["periods"],
+                 rules={r: s[r] for r in RULES if s[r] is not None})
+        labels = _json_list(s["period_labels"], "redeployments", row, "period_labels")
+        grades = _json_list(s["grades"], "redeployments", row, "grades")
+        if labels is not None:
+            d["period_labels"] = labels
+        if grades is not None:
+            d["grades"] = grades
+        out[s["id"]] = d
+    return out
+
+
+def _result_rows(scenario: str, res: RedeploymentResult) -> Dict[str, List[tuple]]:
+    totals = res.totals.as_dict()
+    head = (scenario, res.name or None, res.status, res.stopped_by, res.gap, res.seconds,
+            res.model_size.get("columns", 0), res.model_size.get("rows", 0),
+            res.model_size.get("pairs", 0)) + tuple(totals[k] for k in RESULT_COLUMNS[9:])
+    return {
+        "redeploy_results": [head],
+        "redeploy_objective": [(name, t.value, t.bound, t.gap)
+                               for name, t in res.objective.terms.items()],
+        "redeploy_outcomes": [dataclasses.astuple(o) for o in res.outcomes],
+        "redeploy_fills": [dataclasses.astuple(f) for f in res.vacancies],
+        "redeploy_pool_work": [dataclasses.astuple(w) for w in res.pool_work],
+    }
 
 
 # ---- the store ---------------------------------------------------------------------------------
@@ -423,6 +597,128 @@ class Store:
                                        _b(message), float(seconds), err), err)
         return int(run[0])
 
+    # ---- redeployment ----------------------------------------------------------------------
+
+    def save_redeployment_rows(self, tables: Dict[str, List[tuple]]) -> None:
+        """Replaces every redeploy_* input table with these rows (table -> rows in
+        REDEPLOY_COLUMNS order; a table not given is emptied), in one transaction."""
+        for name, rows in tables.items():
+            if name not in REDEPLOY_COLUMNS:
+                raise ValidationError(f"table {name!r}: not a redeployment input table",
+                                      name, "")
+        keep: list = []
+        arr, n = _table_rows(tables, keep)
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_save_redeployment(self._handle(), arr, n, err), err)
+
+    def save_redeployment(self, rd: Union[Redeployment, Dict[str, Any]],
+                          scenario_id: str = "main") -> None:
+        """Stores a reorganisation (a `Redeployment` or its dict) as the database's only
+        scenario, scenario_id. Its partners, sites and skills must be the pool's."""
+        data = rd.to_dict() if isinstance(rd, Redeployment) else dict(rd)
+        self.save_redeployment_rows(redeployment_rows(data, scenario_id))
+
+    def redeploy_inputs(self) -> Tuple[str, Any, Dict[str, Dict[str, Any]]]:
+        """(input hash, native snapshot, scenario id -> input dict), read in one read
+        transaction. The snapshot is what `write` checks against; free it with
+        lib.sp_snapshot_free (Store.redeploy does)."""
+        out = ffi.new("sp_snapshot **")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_redeploy_read_begin(out, self._handle(), err), err)
+        snap = ffi.gc(out[0], lib.sp_snapshot_free)
+        try:
+            records = {t: self.records(t) for t in ("partners", "sites", "travel_minutes",
+                                                    "skills") + REDEPLOY_INPUT_TABLES}
+        finally:
+            lib.sp_store_read_end(self._handle(), err)
+        return _s(lib.sp_snapshot_hash(snap)) or "", snap, _scenarios(records)
+
+    def redeploy(self, scenario: Optional[str] = None, time_limit: Optional[float] = None,
+                 gap: float = 1e-6, log_level: int = 0, command: str = "redeploy",
+                 progress: Optional[Callable[[str], None]] = None) -> List[RedeployRun]:
+        """The redeployment write, scenario by scenario (default: every row of redeployments,
+        in stored order): inputs read in one read transaction, each scenario solved with no
+        transaction open, then its run and results written in one transaction that first checks
+        the inputs did not change. Runs without a result (no solution) are recorded too.
+
+        Raises ValidationError (bad scenario; a "bad_input" run is recorded and nothing is
+        solved), DatabaseBusyError, InputsChangedError, ReadOnlyDatabaseError."""
+        say = progress or (lambda message: None)
+        if self.readonly:
+            raise ReadOnlyDatabaseError(f"database '{self.path}': read-only; no redeployment "
+                                        "can be written")
+        started = time.monotonic()
+        say("reading redeployment inputs")
+        try:
+            input_hash, snap, scenarios = self.redeploy_inputs()
+            if scenario is not None:
+                if scenario not in scenarios:
+                    raise ValidationError(f"redeploy: scenario: no redeployment {scenario!r} "
+                                          f"(scenarios: {', '.join(scenarios) or 'none'})",
+                                          "redeploy", "scenario")
+                scenarios = {scenario: scenarios[scenario]}
+            if not scenarios:
+                raise ValidationError("redeployments: the database has no redeployment scenario "
+                                      "(import redeployments.csv, or `staffpool init --demo`)",
+                                      "redeployments", "")
+            problems = {}
+            for sid, data in scenarios.items():
+                try:
+                    problems[sid] = Redeployment.from_dict(data)
+                except ValidationError as e:
+                    raise ValidationError(f"redeployment {sid!r}: {e}", e.record,
+                                          e.field) from None
+        except ValidationError as e:
+            self.record_run(command, "bad_input", str(e), time.monotonic() - started)
+            raise
+        runs = []
+        for sid, rd in problems.items():
+            say(f"solving redeployment {sid!r} (inputs sha256 {input_hash[:12]})")
+            cmd = command if scenario is not None or len(problems) == 1 else \
+                f"{command} --scenario {sid}"
+            try:
+                res = rd.solve(time_limit=time_limit, gap=gap, log_level=log_level)
+            except ValidationError as e:
+                self.record_run(cmd, "bad_input", f"redeployment {sid!r}: {e}",
+                                time.monotonic() - started)
+                raise
+            except StaffpoolError as e:
+                self.record_run(cmd, "error", f"redeployment {sid!r}: {e}",
+                                time.monotonic() - started)
+                raise
+            t = res.totals
+            message = (f"redeployment {sid!r}: {t.redeployed} redeployed, {t.redundant} "
+                       f"redundant" if res.has_plan else
+                       f"redeployment {sid!r}: no result ({res.status})")
+            say("writing redeployment results" if res.has_plan else
+                f"recording run ({res.status})")
+            keep: list = []
+            arr, n = _table_rows(_result_rows(sid, res), keep)
+            info = ffi.new("sp_run_info *")
+            texts = [ffi.new("char[]", _b(res.status)),
+                     ffi.new("char[]", _b(res.stopped_by)) if res.stopped_by else ffi.NULL,
+                     ffi.new("char[]", _b(message))]
+            info.status, info.stopped_by, info.message = texts
+            info.gap, info.seconds, info.periods = res.gap, res.seconds, rd.periods
+            run = ffi.new("long long *")
+            err = ffi.new("sp_error *")
+            t0 = time.monotonic()
+            rc = lib.sp_store_write_redeployment(run, self._handle(), snap, _b(cmd), info, arr,
+                                                 n, err)
+            _check(rc, err, int(run[0]))
+            runs.append(RedeployRun(int(run[0]), sid, res.status, input_hash,
+                                    time.monotonic() - t0, res))
+        return runs
+
+    def redeploy_results(self, run_id: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Stored redeployment results (one record per run that wrote one), oldest first."""
+        return self.records("redeploy_results", run_id)
+
+    def latest_redeploy_run(self) -> Optional[int]:
+        """Run id of the newest stored redeployment result, or None."""
+        rows = self.redeploy_results()
+        return max(r["run_id"] for r in rows) if rows else None
+
     # ---- stored plans ----------------------------------------------------------------------
 
     def plan_solution(self, plan_id: Optional[int] = None) -> Solution:
@@ -476,4 +772,5 @@ class Store:
 
 __all__ = ["Store", "Inputs", "PlanResult", "DatabaseError", "DatabaseBusyError",
            "NotADatabaseError", "ReadOnlyDatabaseError", "InputsChangedError", "INPUT_TABLES",
-           "PLAN_TABLES", "PRIORITIES"]
+           "PLAN_TABLES", "PRIORITIES", "RedeployRun", "REDEPLOY_INPUT_TABLES",
+           "REDEPLOY_RESULT_TABLES", "REDEPLOY_COLUMNS", "redeployment_rows"]

@@ -1,0 +1,303 @@
+/* Redeployment in the store (docs/schema.md "Redeployment"): scenarios saved from plain rows, a
+ * consistent read of them, and the write of a result with its run.
+ *
+ * Same rules as store.c: the SQL text is constant (one fixed INSERT per table; the caller's table
+ * name only selects among them), every value bound, writes in one BEGIN IMMEDIATE transaction
+ * with ROLLBACK on any error, and the result write checks first that the inputs did not change
+ * since they were read (data_version, then the hash of the redeployment inputs).
+ */
+#include "internal.h"
+#include "store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sp_snapshot {
+    char hash[65];
+    char started_at[40];
+    long long data_version, saves;
+};
+
+typedef struct insert_def {
+    const char *table;
+    size_t columns; /* values per row given by the caller (result tables: without run_id) */
+    const char *sql;
+} insert_def;
+
+/* Input tables, children after the records they refer to; cleared in the reverse order. */
+static const insert_def INPUTS[] = {
+    {"redeployments", 17,
+     "INSERT INTO redeployments(id, name, periods, period_labels, grades, grades_down, grades_up, "
+     "period_weeks, training_limit_weeks, trial_weeks, protection_periods, redundancy_cost, "
+     "relocation_cost, travel_speed_kmh, excess_travel_cost, excess_travel_periods, "
+     "waiting_cost_share) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+     "?15, ?16, ?17)"},
+    {"redeploy_people", 15,
+     "INSERT INTO redeploy_people(id, name, partner, post, site, grade, pay, hours, home_site, "
+     "home_lat, home_lon, max_travel_minutes, relocate, post_ends, redundancy_cost) VALUES (?1, "
+     "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, coalesce(?13, 0), coalesce(?14, 0), ?15)"},
+    {"redeploy_person_skills", 3,
+     "INSERT INTO redeploy_person_skills(person, skill, level) VALUES (?1, ?2, ?3)"},
+    {"redeploy_preferences", 3,
+     "INSERT INTO redeploy_preferences(person, rank, partner) VALUES (?1, ?2, ?3)"},
+    {"redeploy_vacancies", 11,
+     "INSERT INTO redeploy_vacancies(id, name, partner, site, skill, min_level, grade, pay, hours, "
+     "start, natural_wastage) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 1), ?7, ?8, ?9, "
+     "coalesce(?10, 0), coalesce(?11, 0))"},
+    {"redeploy_leaving_rates", 10,
+     "INSERT INTO redeploy_leaving_rates(id, partner, site, skill, min_level, grade, pay, hours, "
+     "headcount, annual_rate) VALUES (?1, ?2, ?3, ?4, coalesce(?5, 1), ?6, ?7, ?8, ?9, ?10)"},
+    {"redeploy_routes", 6,
+     "INSERT INTO redeploy_routes(from_skill, from_level, to_skill, to_level, weeks, cost) VALUES "
+     "(?1, ?2, ?3, ?4, ?5, ?6)"},
+};
+#define N_INPUTS (sizeof INPUTS / sizeof INPUTS[0])
+
+static const char *const CLEAR_REDEPLOY =
+    "DELETE FROM redeploy_routes; DELETE FROM redeploy_leaving_rates; "
+    "DELETE FROM redeploy_vacancies; DELETE FROM redeploy_preferences; "
+    "DELETE FROM redeploy_person_skills; DELETE FROM redeploy_people; DELETE FROM redeployments;";
+
+/* Result tables: ?1 is the run id, the caller's values follow. */
+static const insert_def RESULTS[] = {
+    {"redeploy_results", 30,
+     "INSERT INTO redeploy_results(run_id, redeployment, name, created_at, status, stopped_by, "
+     "gap, seconds, model_columns, model_rows, model_pairs, people, redeployed, redundant, "
+     "relocations, retrained, protected_pay, waiting, vacancies, expected_vacancies, filled, "
+     "training_cost, protection_cost, travel_cost, relocation_cost, waiting_cost, "
+     "cost_of_avoiding, redundancy_cost_avoided, redundancy_cost_incurred, net_cost, pool_hours, "
+     "misfit) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+     "?28, ?29, ?30, ?31)"},
+    {"redeploy_objective", 4,
+     "INSERT INTO redeploy_objective(run_id, term, value, bound, gap) VALUES (?1, ?2, ?3, ?4, "
+     "?5)"},
+    {"redeploy_outcomes", 31,
+     "INSERT INTO redeploy_outcomes(run_id, person, name, partner, post, grade, outcome, vacancy, "
+     "vacancy_partner, vacancy_site, vacancy_kind, start, new_grade, grade_change, route, "
+     "training_weeks, training_cost, protection_cost, travel_minutes, travel_cost, relocated, "
+     "relocation_cost, waiting_periods, pool_hours, waiting_cost, cost, redundancy_cost, misfit, "
+     "reason, explanation, suitable_posts, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
+     "?28, ?29, ?30, ?31, ?32)"},
+    {"redeploy_fills", 10,
+     "INSERT INTO redeploy_fills(run_id, vacancy, partner, site, skill, min_level, grade, start, "
+     "kind, person, candidates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+    {"redeploy_pool_work", 4,
+     "INSERT INTO redeploy_pool_work(run_id, person, partner, period, hours) VALUES (?1, ?2, ?3, "
+     "?4, ?5)"},
+};
+#define N_RESULTS (sizeof RESULTS / sizeof RESULTS[0])
+
+static const insert_def *find(const insert_def *defs, size_t n, const char *table)
+{
+    for (size_t i = 0; table && i < n; i++)
+        if (strcmp(defs[i].table, table) == 0)
+            return &defs[i];
+    return NULL;
+}
+
+static void bind_value(sqlite3_stmt *s, int i, const sp_value *v)
+{
+    switch (v->type) {
+    case SP_VALUE_INT: sqlite3_bind_int64(s, i, v->i); break;
+    case SP_VALUE_REAL: sps_bind_real(s, i, v->r); break;
+    case SP_VALUE_TEXT: sps_bind_text(s, i, v->text); break;
+    default: sqlite3_bind_null(s, i); break;
+    }
+}
+
+/* Checks that every table given is one of defs (and given once) with the right column count. */
+static int check_tables(const insert_def *defs, size_t n_defs, const sp_table_rows *tables,
+                        size_t n, sp_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        const insert_def *d = find(defs, n_defs, tables[k].table);
+        if (!d)
+            return sp_fail_field(err, "table", tables[k].table ? tables[k].table : "", "name",
+                                 "not a table that can be written here (see docs/schema.md)");
+        if (tables[k].columns != d->columns)
+            return sp_fail_field(err, "table", d->table, "columns",
+                                 "expected %zu values per row (got %zu)", d->columns,
+                                 tables[k].columns);
+        if (tables[k].rows && !tables[k].values)
+            return sp_fail_field(err, "table", d->table, "values", "missing");
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(tables[j].table, d->table) == 0)
+                return sp_fail_field(err, "table", d->table, "name", "given twice");
+    }
+    return SP_OK;
+}
+
+/* Inserts the rows of tables in the order of defs. run_id > 0 is bound as ?1 before the values. */
+static int insert_rows(sp_store *st, const insert_def *defs, size_t n_defs,
+                       const sp_table_rows *tables, size_t n, long long run_id, sp_error *err)
+{
+    int shift = run_id > 0;
+    for (size_t d = 0; d < n_defs; d++) {
+        const sp_table_rows *t = NULL;
+        for (size_t k = 0; k < n && !t; k++)
+            if (strcmp(tables[k].table, defs[d].table) == 0)
+                t = &tables[k];
+        if (!t || !t->rows)
+            continue;
+        sqlite3_stmt *s;
+        int rc = sps_prep(st, defs[d].sql, &s, err);
+        if (rc)
+            return rc;
+        for (size_t r = 0; r < t->rows && !rc; r++) {
+            if (shift)
+                sqlite3_bind_int64(s, 1, run_id);
+            for (size_t c = 0; c < t->columns; c++)
+                bind_value(s, (int)c + 1 + shift, &t->values[r * t->columns + c]);
+            if ((rc = sps_step_done(st, s, err, "writing a row")))
+                rc = sps_in_row(err, rc == SP_EDB ? SP_EINVAL : rc, defs[d].table,
+                                (long long)r + 1);
+        }
+        sqlite3_finalize(s);
+        if (rc)
+            return rc;
+    }
+    return SP_OK;
+}
+
+int sp_store_save_redeployment(sp_store *st, const sp_table_rows *tables, size_t n_tables,
+                               sp_error *err)
+{
+    if (st->readonly)
+        return sp_fail(err, SP_EREADONLY,
+                       "database '%.200s': read-only; the redeployment was not saved", st->path);
+    int rc = check_tables(INPUTS, N_INPUTS, tables, n_tables, err);
+    if (rc)
+        return rc;
+    if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    rc = sps_exec(st, CLEAR_REDEPLOY, err);
+    if (!rc)
+        rc = insert_rows(st, INPUTS, N_INPUTS, tables, n_tables, 0, err);
+    if (!rc)
+        rc = sps_fk_check(st, err);
+    if (!rc)
+        rc = sps_exec(st, "COMMIT", err);
+    if (rc) {
+        sps_rollback(st);
+        return rc;
+    }
+    sp_ok(err);
+    return SP_OK;
+}
+
+int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *st, sp_error *err)
+{
+    *out = NULL;
+    sp_snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap)
+        return sp_fail(err, SP_ENOMEM, "out of memory");
+    snap->saves = st->saves;
+    int rc = sps_read_now(st, snap->started_at, sizeof snap->started_at, err);
+    if (!rc)
+        rc = sps_exec(st, "BEGIN", err);
+    if (!rc) {
+        rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, snap->hash, err);
+        if (!rc)
+            rc = sps_pragma_int(st, "PRAGMA data_version", &snap->data_version, err);
+        if (rc)
+            sps_rollback(st);
+    }
+    if (rc) {
+        free(snap);
+        return rc;
+    }
+    *out = snap;
+    sp_ok(err);
+    return SP_OK;
+}
+
+int sp_store_read_end(sp_store *st, sp_error *err)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return SP_OK;
+    int rc = sps_exec(st, "COMMIT", err);
+    if (rc)
+        sps_rollback(st);
+    return rc;
+}
+
+void sp_snapshot_free(sp_snapshot *snap) { free(snap); }
+
+const char *sp_snapshot_hash(const sp_snapshot *snap) { return snap->hash; }
+
+int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapshot *snap,
+                                const char *command, const sp_run_info *run,
+                                const sp_table_rows *tables, size_t n_tables, sp_error *err)
+{
+    *run_id = 0;
+    if (st->readonly)
+        return sp_fail(err, SP_EREADONLY,
+                       "database '%.200s': read-only; the redeployment was not written", st->path);
+    if (!run || !run->status)
+        return sp_fail_field(err, "run", NULL, "status", "is required");
+    int has_plan = strcmp(run->status, "optimal") == 0 || strcmp(run->status, "feasible") == 0;
+    int rc = check_tables(RESULTS, N_RESULTS, tables, has_plan ? n_tables : 0, err);
+    if (rc)
+        return rc;
+    if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    long long id = 0, version = 0;
+    int changed = 0;
+    rc = sps_pragma_int(st, "PRAGMA data_version", &version, err);
+    if (!rc && (version != snap->data_version || st->saves != snap->saves)) {
+        char hash[65];
+        if (!(rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, hash, err)))
+            changed = strcmp(hash, snap->hash) != 0;
+    }
+    if (!rc && changed) {
+        sps_rollback(st);
+        sp_error ignored;
+        if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
+            if (!sps_insert_run(&id, st, snap->started_at, snap->hash, -1, 0, command,
+                                "inputs_changed",
+                                NULL, NAN, run->seconds,
+                                "the inputs changed while the redeployment was solved; nothing "
+                                "was written",
+                                &ignored))
+                sps_exec(st, "COMMIT", &ignored);
+            sps_rollback(st);
+        }
+        *run_id = id;
+        return sp_fail(err, SP_ECHANGED,
+                       "database '%.200s': the inputs changed while the redeployment was solved; "
+                       "the result was not written (run %lld recorded); run it again",
+                       st->path, id);
+    }
+    if (!rc)
+        rc = sps_insert_run(&id, st, snap->started_at, snap->hash, run->periods > 0 ? 0 : -1,
+                            run->periods, command, run->status, run->stopped_by, run->gap,
+                            run->seconds, run->message, err);
+    if (!rc && has_plan)
+        rc = insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
+    if (!rc)
+        rc = sps_exec(st, "COMMIT", err);
+    if (rc) {
+        sps_rollback(st);
+        if (rc != SP_EBUSY && rc != SP_EREADONLY) { /* best effort: leave a trace */
+            sp_error ignored;
+            long long failed = 0;
+            if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
+                if (!sps_insert_run(&failed, st, snap->started_at, snap->hash, -1, 0, command,
+                                    "error", NULL, NAN, run->seconds, err ? err->message : NULL,
+                                    &ignored))
+                    sps_exec(st, "COMMIT", &ignored);
+                sps_rollback(st);
+            }
+            *run_id = failed;
+        }
+        return rc;
+    }
+    *run_id = id;
+    sp_ok(err);
+    return SP_OK;
+}
