@@ -151,6 +151,7 @@ static int add_hours_and_demand(model *m)
     for (size_t j = 0; j < m->n_pairs; j++) {
         NEW_COL(col, 0.0, HUGE_VAL, 0);
         sp_mip_set_lazy(m->mip, col, m->pairs[j].demand);
+        sp_mip_set_block(m->mip, -1, col, pool->demand[m->pairs[j].demand].period);
         TRY(sp_mip_set_obj(m->mip, SP_TERM_COST, col, sp_alloc_hour_cost(m, &m->pairs[j])));
     }
     for (size_t d = 0; d < pool->n_demand; d++) {
@@ -158,6 +159,7 @@ static int add_hours_and_demand(model *m)
         NEW_COL(col, 0.0, dem->hours, 0);
         TRY(sp_mip_set_obj(m->mip, SP_TERM_UNMET, col, pool->priority_weight[dem->priority]));
         NEW_ROW(row, SP_ROW_EQ, dem->hours);
+        sp_mip_set_block(m->mip, row, col, dem->period); /* periods are the blocks */
         TRY(sp_mip_add_coef(m->mip, row, col, 1.0));
         for (size_t j = m->demand_first[d]; j < m->demand_first[d + 1]; j++)
             TRY(sp_mip_add_coef(m->mip, row, (int)j, 1.0));
@@ -186,6 +188,8 @@ static int add_capacity(model *m)
             row_of[cell] = sp_mip_add_row(m->mip, SP_ROW_LE, sp_alloc_capacity(pool, s, period));
             if (row_of[cell] < 0)
                 rc = row_of[cell];
+            else
+                sp_mip_set_block(m->mip, row_of[cell], -1, period);
         }
         if (!rc)
             rc = sp_mip_add_coef(m->mip, row_of[cell], (int)j, 1.0 + x->tau);
@@ -241,6 +245,7 @@ static int add_limit_for(model *m, int s, int *z_of, int *cols)
         const sp_demand *d = &pool->demand[m->pairs[j].demand];
         if (z_of[d->partner] < 0) {
             NEW_COL(z_of[d->partner], 0, 1, 1);
+            sp_mip_set_start_upper(m->mip, z_of[d->partner]);
             TRY(sp_mip_add_coef(m->mip, limit_row, z_of[d->partner], 1.0));
         }
         /* x <= min(h, cap / (1 + tau)) z: the tightest bound that holds per period. */
@@ -394,6 +399,7 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols)
     int depth_row = -1, col;
     if (rule->min_people > 0) {
         NEW_COL(col, 0.0, rule->min_people, 0);
+        sp_mip_set_start_upper(m->mip, col);
         TRY(sp_mip_set_obj(m->mip, SP_TERM_RESILIENCE, col, 1.0));
         NEW_ROW(depth_row, SP_ROW_GE, rule->min_people); /* sum y + short >= m */
         TRY(sp_mip_add_coef(m->mip, depth_row, col, 1.0));
@@ -428,6 +434,7 @@ static int add_fairness(model *m)
     const sp_pool *pool = m->pool;
     int f, row;
     NEW_COL(f, 0.0, 1.0, 0);
+    sp_mip_set_start_upper(m->mip, f);
     TRY(sp_mip_set_obj(m->mip, SP_TERM_FAIRNESS, f, 1.0));
     for (size_t p = 0; p < pool->n_partners; p++) {
         double partner_hours = 0.0;

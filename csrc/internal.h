@@ -147,6 +147,13 @@ void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx);
  * (>= 0) gathers columns that compete for the same thing (e.g. the people for one demand record),
  * of which each pricing round brings in only the few best. */
 void sp_mip_set_lazy(sp_mip *mip, int col, int group);
+/* Block structure for a fast first LP: rows and columns of block b >= 0 (e.g. one period) form
+ * an LP of their own once the linking rows (block -1) are dropped. The solver layer solves each
+ * block alone and starts the whole LP from their bases, the linking rows' slacks basic and the
+ * linking columns at a bound (the upper one for columns marked with sp_mip_set_start_upper).
+ * Pass row or col -1 to tag only the other. */
+void sp_mip_set_block(sp_mip *mip, int row, int col, int block);
+void sp_mip_set_start_upper(sp_mip *mip, int col);
 /* Marks term t as one whose optimum the LP relaxation attains (binaries do not affect it), so the
  * stage is solved as an LP. The model builder must know this to be true. */
 void sp_mip_set_lp_exact(sp_mip *mip, int term);

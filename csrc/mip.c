@@ -27,8 +27,12 @@ struct sp_mip {
     int n_terms;
     double *col_lb, *col_ub;
     unsigned char *col_binary, *col_lazy;
-    int *col_group;
-    size_t cap_group;
+    int *col_group, *col_block;
+    unsigned char *col_start_upper;
+    size_t cap_group, cap_col_block, cap_start_upper;
+    int *row_block;
+    size_t cap_row_block;
+    int n_blocks;
     size_t n_cols, cap_lb, cap_ub, cap_bin, cap_lazy;
     int *row_type;
     double *row_rhs;
@@ -59,7 +63,7 @@ void sp_mip_free(sp_mip *mip)
     if (!mip)
         return;
     free(mip->col_lb), free(mip->col_ub), free(mip->col_binary), free(mip->col_lazy),
-        free(mip->col_group);
+        free(mip->col_group), free(mip->col_block), free(mip->col_start_upper), free(mip->row_block);
     free(mip->row_type), free(mip->row_rhs);
     free(mip->coef_row), free(mip->coef_col), free(mip->coef_value);
     for (int t = 0; t < SP_MIP_MAX_TERMS; t++)
@@ -76,10 +80,14 @@ int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary)
         sp_grow(&mip->col_ub, &mip->cap_ub, need, sizeof(double)) ||
         sp_grow(&mip->col_binary, &mip->cap_bin, need, 1) ||
         sp_grow(&mip->col_lazy, &mip->cap_lazy, need, 1) ||
-        sp_grow(&mip->col_group, &mip->cap_group, need, sizeof(int)))
+        sp_grow(&mip->col_group, &mip->cap_group, need, sizeof(int)) ||
+        sp_grow(&mip->col_block, &mip->cap_col_block, need, sizeof(int)) ||
+        sp_grow(&mip->col_start_upper, &mip->cap_start_upper, need, 1))
         return SP_ENOMEM;
     mip->col_lazy[mip->n_cols] = 0;
     mip->col_group[mip->n_cols] = -1;
+    mip->col_block[mip->n_cols] = -1;
+    mip->col_start_upper[mip->n_cols] = 0;
     mip->col_lb[mip->n_cols] = binary ? 0.0 : lb;
     mip->col_ub[mip->n_cols] = binary ? 1.0 : ub;
     mip->col_binary[mip->n_cols] = binary != 0;
@@ -93,8 +101,10 @@ int sp_mip_add_row(sp_mip *mip, int type, double rhs)
     if (need > INT_MAX - 1)
         return SP_ERANGE;
     if (sp_grow(&mip->row_type, &mip->cap_type, need, sizeof(int)) ||
-        sp_grow(&mip->row_rhs, &mip->cap_rhs, need, sizeof(double)))
+        sp_grow(&mip->row_rhs, &mip->cap_rhs, need, sizeof(double)) ||
+        sp_grow(&mip->row_block, &mip->cap_row_block, need, sizeof(int)))
         return SP_ENOMEM;
+    mip->row_block[mip->n_rows] = -1;
     mip->row_type[mip->n_rows] = type;
     mip->row_rhs[mip->n_rows] = rhs;
     return (int)mip->n_rows++;
@@ -136,6 +146,24 @@ void sp_mip_set_lazy(sp_mip *mip, int col, int group)
         mip->col_lazy[col] = 1;
         mip->col_group[col] = group;
     }
+}
+
+void sp_mip_set_block(sp_mip *mip, int row, int col, int block)
+{
+    if (block < 0)
+        return;
+    if (row >= 0 && (size_t)row < mip->n_rows)
+        mip->row_block[row] = block;
+    if (col >= 0 && (size_t)col < mip->n_cols)
+        mip->col_block[col] = block;
+    if (block + 1 > mip->n_blocks)
+        mip->n_blocks = block + 1;
+}
+
+void sp_mip_set_start_upper(sp_mip *mip, int col)
+{
+    if (col >= 0 && (size_t)col < mip->n_cols)
+        mip->col_start_upper[col] = 1;
 }
 
 void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx)
@@ -251,7 +279,10 @@ static int remaining_ms(const run *r)
     return ms <= 0 ? 0 : ms >= INT_MAX ? INT_MAX : (int)ms;
 }
 
-static void load_problem(run *r, const sp_mip *mip)
+static void set_objective(glp_prob *lp, const sp_mip *mip, int term);
+
+/* Loads the model into GLPK; returns SP_EINVAL when the model file cannot be written. */
+static int load_problem(run *r, const sp_mip *mip)
 {
     glp_prob *lp = r->lp;
     glp_set_obj_dir(lp, GLP_MIN);
@@ -260,11 +291,8 @@ static void load_problem(run *r, const sp_mip *mip)
     for (size_t j = 0; j < mip->n_cols; j++) {
         int col = (int)j + 1;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
-        r->active[col] = !mip->col_lazy[j];
-        if (mip->col_lazy[j]) {
-            glp_set_col_bnds(lp, col, GLP_FX, 0.0, 0.0); /* out until priced in */
-            r->n_inactive++;
-        } else if (mip->col_binary[j])
+        r->active[col] = 1;
+        if (mip->col_binary[j])
             glp_set_col_kind(lp, col, GLP_BV);
         else if (ub == HUGE_VAL)
             glp_set_col_bnds(lp, col, GLP_LO, lb, 0.0);
@@ -290,6 +318,19 @@ static void load_problem(run *r, const sp_mip *mip)
     glp_scale_prob(lp, GLP_SF_AUTO);
     if (mip->inject_fault) /* a column that does not exist: GLPK treats this as fatal */
         glp_set_col_bnds(lp, (int)mip->n_cols + 7, GLP_LO, 0.0, 0.0);
+    if (r->model_file) { /* the whole first stage, before any column is left out */
+        set_objective(lp, mip, 0);
+        if (glp_write_mps(lp, GLP_MPS_FILE, NULL, r->model_file) != 0)
+            return SP_EINVAL;
+    }
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        if (mip->col_lazy[j]) {
+            glp_set_col_bnds(lp, (int)j + 1, GLP_FX, 0.0, 0.0); /* out until priced in */
+            r->active[j + 1] = 0;
+            r->n_inactive++;
+        }
+    }
+    return SP_OK;
 }
 
 static void set_objective(glp_prob *lp, const sp_mip *mip, int term)
@@ -438,7 +479,104 @@ static size_t price_columns(run *r, const sp_mip *mip, int per_group)
     return added;
 }
 
-static int solve_lp_once(run *r)
+/* Solves block b of the model alone (its rows and columns, linking rows dropped) under the
+ * current objective, and writes the optimal statuses of its rows and columns into stat_row and
+ * stat_col (1-based, as in the whole LP). Returns 1 on success. */
+static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_map, int *stat_row,
+                       int *stat_col)
+{
+    glp_prob *lp = r->lp;
+    int n_rows = 0, n_cols = 0, n_coefs = 0;
+    for (size_t i = 0; i < mip->n_rows; i++)
+        row_map[i] = mip->row_block[i] == b ? ++n_rows : 0;
+    for (size_t j = 0; j < mip->n_cols; j++)
+        col_map[j] = mip->col_block[j] == b ? ++n_cols : 0;
+    if (!n_rows || !n_cols)
+        return 1;
+    glp_prob *sub = glp_create_prob();
+    glp_set_obj_dir(sub, GLP_MIN);
+    glp_add_rows(sub, n_rows);
+    glp_add_cols(sub, n_cols);
+    for (size_t i = 0; i < mip->n_rows; i++)
+        if (row_map[i])
+            glp_set_row_bnds(sub, row_map[i], glp_get_row_type(lp, (int)i + 1),
+                             glp_get_row_lb(lp, (int)i + 1), glp_get_row_ub(lp, (int)i + 1));
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        if (!col_map[j])
+            continue;
+        double lb = mip->col_lb[j], ub = mip->col_ub[j];
+        glp_set_col_bnds(sub, col_map[j], ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
+                         lb, ub == HUGE_VAL ? 0.0 : ub);
+        glp_set_obj_coef(sub, col_map[j], glp_get_obj_coef(lp, (int)j + 1));
+    }
+    for (size_t k = 0; k < mip->n_coefs; k++) {
+        int i = row_map[mip->coef_row[k]], j = col_map[mip->coef_col[k]];
+        if (i && j) {
+            n_coefs++;
+            r->ia[n_coefs] = i, r->ja[n_coefs] = j, r->ar[n_coefs] = mip->coef_value[k];
+        }
+    }
+    glp_load_matrix(sub, n_coefs, r->ia, r->ja, r->ar);
+    glp_scale_prob(sub, GLP_SF_AUTO);
+    glp_adv_basis(sub, 0);
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    smcp.meth = GLP_PRIMAL;
+    smcp.tm_lim = remaining_ms(r);
+    int ok = glp_simplex(sub, &smcp) == 0 && glp_get_status(sub) == GLP_OPT;
+    if (ok) {
+        for (size_t i = 0; i < mip->n_rows; i++)
+            if (row_map[i])
+                stat_row[i + 1] = glp_get_row_stat(sub, row_map[i]);
+        for (size_t j = 0; j < mip->n_cols; j++)
+            if (col_map[j])
+                stat_col[j + 1] = glp_get_col_stat(sub, col_map[j]);
+    }
+    glp_delete_prob(sub);
+    return ok;
+}
+
+/* The first LP's starting basis from its blocks (see sp_mip_set_block): far fewer iterations
+ * than from scratch, because GLPK's simplex slows down much faster than linearly with size (pool
+ * M: one week's LP 0.6 s, thirteen weeks together 33 s). Returns 1 when the basis is set. */
+static int block_start(run *r, const sp_mip *mip)
+{
+    if (mip->n_blocks < 2)
+        return 0;
+    int *row_map = malloc((mip->n_rows + 1) * sizeof *row_map);
+    int *col_map = malloc((mip->n_cols + 1) * sizeof *col_map);
+    int *stat_row = calloc(mip->n_rows + 1, sizeof *stat_row);
+    int *stat_col = calloc(mip->n_cols + 1, sizeof *stat_col);
+    int ok = row_map && col_map && stat_row && stat_col;
+    for (int b = 0; ok && b < mip->n_blocks && !should_stop(r); b++)
+        ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
+    ok = ok && !should_stop(r);
+    if (ok) {
+        glp_prob *lp = r->lp;
+        for (size_t i = 1; i <= mip->n_rows; i++)
+            glp_set_row_stat(lp, (int)i, stat_row[i] ? stat_row[i] : GLP_BS);
+        for (size_t j = 1; j <= mip->n_cols; j++) {
+            int stat = stat_col[j];
+            if (stat == GLP_BS && !r->active[j])
+                activate(r, mip, (int)j, HUGE_VAL);
+            if (!stat) /* a linking column: at the bound the builder asked for */
+                stat = mip->col_start_upper[j - 1] ? GLP_NU : GLP_NL;
+            int type = glp_get_col_type(lp, (int)j);
+            if (stat != GLP_BS)
+                stat = type == GLP_FX ? GLP_NS : type == GLP_LO || type == GLP_FR ? GLP_NL
+                     : stat == GLP_NS ? GLP_NL : stat;
+            glp_set_col_stat(lp, (int)j, stat);
+        }
+    }
+    free(row_map), free(col_map), free(stat_row), free(stat_col);
+    if (r->log_level >= 2)
+        fprintf(stderr, "staffpool: %d blocks solved alone%s at %.2f s\n", mip->n_blocks,
+                ok ? "" : " (failed)", sp_now() - r->started);
+    return ok;
+}
+
+static int solve_lp_once(run *r, const sp_mip *mip)
 {
     glp_smcp smcp;
     glp_init_smcp(&smcp);
@@ -447,7 +585,7 @@ static int solve_lp_once(run *r)
     smcp.presolve = GLP_OFF;
     if (r->basis)
         restore_basis(r);
-    else
+    else if (!block_start(r, mip))
         glp_adv_basis(r->lp, 0);
     int ret = run_simplex(r, &smcp);
     if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
@@ -466,7 +604,7 @@ static int solve_lp_once(run *r)
 static int solve_lp(run *r, const sp_mip *mip)
 {
     for (;;) {
-        int ret = solve_lp_once(r);
+        int ret = solve_lp_once(r, mip);
         if (ret != 0 || glp_get_status(r->lp) != GLP_OPT || r->n_inactive == 0)
             return ret;
         size_t added = price_columns(r, mip, 2);
@@ -669,15 +807,13 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
 static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
 {
     size_t n = mip->n_cols;
-    load_problem(r, mip);
+    if (load_problem(r, mip) != SP_OK)
+        return SP_EINVAL;
     int have_x = 0, prev_integral = 0, all_proved = 1;
     for (int term = 0; term < mip->n_terms; term++) {
         if (term > 0)
             freeze_term(r, mip, term - 1, res->term_value[term - 1]);
         set_objective(r->lp, mip, term);
-        if (term == 0 && r->model_file &&
-            glp_write_mps(r->lp, GLP_MPS_FILE, NULL, r->model_file) != 0)
-            return SP_EINVAL;
         if (should_stop(r)) {
             all_proved = 0;
             break;
