@@ -35,6 +35,18 @@ int sp_idmap_get(const sp_idmap *map, const char *key);
 /* Adds key -> value; returns SP_OK, SP_ENOMEM, or SP_EINVAL when the key is already present. */
 int sp_idmap_put(sp_idmap *map, const char *key, int value);
 
+/* ---- value checks (validate.c): each failure names the record and field ---- */
+int sp_check_id(sp_error *err, const char *kind, const char *id);
+int sp_check_number(sp_error *err, const char *kind, const char *id, const char *field, double v,
+                    double lo, double hi);
+int sp_check_int(sp_error *err, const char *kind, const char *id, const char *field, int v, int lo,
+                 int hi);
+/* Index of `ref` in map, or -1 with err filled ("unknown <ref_kind> '<ref>'" or "is required"). */
+int sp_lookup_id(sp_error *err, const sp_idmap *map, const char *kind, const char *id,
+                 const char *field, const char *ref_kind, const char *ref);
+/* Adds id -> index, or fails naming the duplicate. */
+int sp_register_id(sp_error *err, sp_idmap *map, const char *kind, const char *id, size_t index);
+
 /* Growable arrays: `sp_grow(&ptr, &cap, need, sizeof *ptr)` makes room for `need` elements. */
 int sp_grow(void *ptr_to_array, size_t *capacity, size_t need, size_t elem_size);
 char *sp_strdup(const char *s);

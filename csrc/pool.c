@@ -77,52 +77,6 @@ size_t sp_pool_demand_count(const sp_pool *pool) { return pool->n_demand; }
 
 /* ---- value checks, each naming the record and field ---- */
 
-static int check_id(sp_error *err, const char *kind, const char *id)
-{
-    if (!id || !*id)
-        return sp_fail_field(err, kind, NULL, "id", "must be a non-empty string");
-    if (strlen(id) > SP_MAX_ID_LEN)
-        return sp_fail_field(err, kind, NULL, "id", "longer than %d bytes", SP_MAX_ID_LEN);
-    return SP_OK;
-}
-
-static int check_number(sp_error *err, const char *kind, const char *id, const char *field,
-                        double v, double lo, double hi)
-{
-    if (!isfinite(v))
-        return sp_fail_field(err, kind, id, field, "must be a finite number (got %g)", v);
-    if (v < lo || v > hi)
-        return sp_fail_field(err, kind, id, field, "must be between %g and %g (got %g)", lo, hi,
-                             v);
-    return SP_OK;
-}
-
-static int lookup(sp_error *err, const sp_idmap *map, const char *kind, const char *id,
-                  const char *field, const char *ref_kind, const char *ref)
-{
-    if (!ref || !*ref) {
-        sp_fail_field(err, kind, id, field, "is required");
-        return -1;
-    }
-    int index = sp_idmap_get(map, ref);
-    if (index < 0)
-        sp_fail_field(err, kind, id, field, "unknown %s '%.128s'", ref_kind, ref);
-    return index;
-}
-
-/* Adds id to map as index `index`, or explains why not. */
-static int register_id(sp_error *err, sp_idmap *map, const char *kind, const char *id, size_t index)
-{
-    if (index >= (size_t)INT32_MAX)
-        return sp_fail(err, SP_ERANGE, "too many %s records", kind);
-    int rc = sp_idmap_put(map, id, (int)index);
-    if (rc == SP_EINVAL)
-        return sp_fail_field(err, kind, id, "id", "duplicate id");
-    if (rc)
-        return sp_fail(err, rc, "out of memory adding %s '%.128s'", kind, id);
-    return SP_OK;
-}
-
 #define GROW(pool, arr, n, cap)                                                                     \
     sp_grow(&(pool)->arr, &(pool)->cap, (pool)->n + 1, sizeof *(pool)->arr)
 
@@ -130,7 +84,7 @@ static int register_id(sp_error *err, sp_idmap *map, const char *kind, const cha
 
 int sp_pool_set_reserve_share(sp_pool *pool, double share, sp_error *err)
 {
-    int rc = check_number(err, "settings", NULL, "reserve_share", share, 0.0, 0.99);
+    int rc = sp_check_number(err, "settings", NULL, "reserve_share", share, 0.0, 0.99);
     if (!rc)
         pool->reserve_share = share, sp_ok(err);
     return rc;
@@ -138,7 +92,7 @@ int sp_pool_set_reserve_share(sp_pool *pool, double share, sp_error *err)
 
 int sp_pool_set_travel_speed(sp_pool *pool, double kmh, sp_error *err)
 {
-    int rc = check_number(err, "settings", NULL, "travel_speed_kmh", kmh, 0.1, 1000.0);
+    int rc = sp_check_number(err, "settings", NULL, "travel_speed_kmh", kmh, 0.1, 1000.0);
     if (!rc)
         pool->travel_speed_kmh = kmh, sp_ok(err);
     return rc;
@@ -146,7 +100,7 @@ int sp_pool_set_travel_speed(sp_pool *pool, double kmh, sp_error *err)
 
 int sp_pool_set_visit_hours(sp_pool *pool, double hours, sp_error *err)
 {
-    int rc = check_number(err, "settings", NULL, "visit_hours", hours, 0.1, 24.0);
+    int rc = sp_check_number(err, "settings", NULL, "visit_hours", hours, 0.1, 24.0);
     if (!rc)
         pool->visit_hours = hours, sp_ok(err);
     return rc;
@@ -154,7 +108,7 @@ int sp_pool_set_visit_hours(sp_pool *pool, double hours, sp_error *err)
 
 int sp_pool_set_min_engagement(sp_pool *pool, double hours, sp_error *err)
 {
-    int rc = check_number(err, "settings", NULL, "min_engagement_hours", hours, 1e-3, SP_MAX_HOURS);
+    int rc = sp_check_number(err, "settings", NULL, "min_engagement_hours", hours, 1e-3, SP_MAX_HOURS);
     if (!rc)
         pool->min_engagement = hours, sp_ok(err);
     return rc;
@@ -165,7 +119,7 @@ int sp_pool_set_priority_weight(sp_pool *pool, int priority, double weight, sp_e
     if (priority < 0 || priority >= SP_PRIORITY_COUNT)
         return sp_fail_field(err, "settings", NULL, "priority_weights", "unknown priority %d",
                              priority);
-    int rc = check_number(err, "settings", PRIORITY_NAMES[priority], "priority_weights", weight,
+    int rc = sp_check_number(err, "settings", PRIORITY_NAMES[priority], "priority_weights", weight,
                           1e-6, 1e6);
     if (!rc)
         pool->priority_weight[priority] = weight, sp_ok(err);
@@ -177,14 +131,14 @@ int sp_pool_set_priority_weight(sp_pool *pool, int priority, double weight, sp_e
 int sp_pool_add_partner(sp_pool *pool, const char *id, const char *name, double population,
                         sp_error *err)
 {
-    int rc = check_id(err, "partner", id);
+    int rc = sp_check_id(err, "partner", id);
     if (!rc)
-        rc = check_number(err, "partner", id, "population", population, 0.0, 1e10);
+        rc = sp_check_number(err, "partner", id, "population", population, 0.0, 1e10);
     if (!rc)
         rc = GROW(pool, partners, n_partners, cap_partners);
     if (rc)
         return rc == SP_EINVAL ? rc : sp_fail(err, rc, "out of memory adding partner");
-    if ((rc = register_id(err, &pool->partner_ids, "partner", id, pool->n_partners)))
+    if ((rc = sp_register_id(err, &pool->partner_ids, "partner", id, pool->n_partners)))
         return rc;
     sp_partner *p = &pool->partners[pool->n_partners];
     *p = (sp_partner){sp_strdup(id), sp_strdup(name ? name : id), population, -1};
@@ -200,19 +154,19 @@ int sp_pool_add_partner(sp_pool *pool, const char *id, const char *name, double 
 int sp_pool_add_site(sp_pool *pool, const char *id, const char *partner_id, const char *name,
                      double lat, double lon, sp_error *err)
 {
-    int rc = check_id(err, "site", id);
+    int rc = sp_check_id(err, "site", id);
     if (!rc)
-        rc = check_number(err, "site", id, "lat", lat, -90.0, 90.0);
+        rc = sp_check_number(err, "site", id, "lat", lat, -90.0, 90.0);
     if (!rc)
-        rc = check_number(err, "site", id, "lon", lon, -180.0, 180.0);
+        rc = sp_check_number(err, "site", id, "lon", lon, -180.0, 180.0);
     if (rc)
         return rc;
-    int partner = lookup(err, &pool->partner_ids, "site", id, "partner", "partner", partner_id);
+    int partner = sp_lookup_id(err, &pool->partner_ids, "site", id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     if ((rc = GROW(pool, sites, n_sites, cap_sites)))
         return sp_fail(err, rc, "out of memory adding site");
-    if ((rc = register_id(err, &pool->site_ids, "site", id, pool->n_sites)))
+    if ((rc = sp_register_id(err, &pool->site_ids, "site", id, pool->n_sites)))
         return rc;
     sp_site *s = &pool->sites[pool->n_sites];
     *s = (sp_site){sp_strdup(id), sp_strdup(name ? name : id), partner, lat, lon};
@@ -253,15 +207,15 @@ int sp_pool_set_travel_minutes(sp_pool *pool, const char *from_site, const char 
                                double minutes, sp_error *err)
 {
     const char *kind = "travel_minutes";
-    int from = lookup(err, &pool->site_ids, kind, from_site, "from", "site", from_site);
+    int from = sp_lookup_id(err, &pool->site_ids, kind, from_site, "from", "site", from_site);
     if (from < 0)
         return SP_EINVAL;
-    int to = lookup(err, &pool->site_ids, kind, from_site, "to", "site", to_site);
+    int to = sp_lookup_id(err, &pool->site_ids, kind, from_site, "to", "site", to_site);
     if (to < 0)
         return SP_EINVAL;
     if (from == to)
         return sp_fail_field(err, kind, from_site, "to", "a site's travel time to itself is 0");
-    int rc = check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
+    int rc = sp_check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
     if (rc)
         return rc;
     rc = put_override(pool, from, to, minutes, 1);
@@ -275,12 +229,12 @@ int sp_pool_set_travel_minutes(sp_pool *pool, const char *from_site, const char 
 
 int sp_pool_add_skill(sp_pool *pool, const char *id, const char *name, sp_error *err)
 {
-    int rc = check_id(err, "skill", id);
+    int rc = sp_check_id(err, "skill", id);
     if (rc)
         return rc;
     if ((rc = GROW(pool, skills, n_skills, cap_skills)))
         return sp_fail(err, rc, "out of memory adding skill");
-    if ((rc = register_id(err, &pool->skill_ids, "skill", id, pool->n_skills)))
+    if ((rc = sp_register_id(err, &pool->skill_ids, "skill", id, pool->n_skills)))
         return rc;
     sp_skill *k = &pool->skills[pool->n_skills];
     *k = (sp_skill){sp_strdup(id), sp_strdup(name ? name : id)};
@@ -298,19 +252,19 @@ int sp_pool_add_staff(sp_pool *pool, const char *id, const char *name, const cha
                       double max_travel_minutes, int max_partners, sp_error *err)
 {
     const char *kind = "staff";
-    int rc = check_id(err, kind, id);
+    int rc = sp_check_id(err, kind, id);
     if (!rc)
-        rc = check_number(err, kind, id, "contracted_hours", contracted_hours, 0.0, SP_MAX_HOURS);
+        rc = sp_check_number(err, kind, id, "contracted_hours", contracted_hours, 0.0, SP_MAX_HOURS);
     if (!rc)
-        rc = check_number(err, kind, id, "cost_per_hour", cost_per_hour, 0.0, SP_MAX_HOURS);
+        rc = sp_check_number(err, kind, id, "cost_per_hour", cost_per_hour, 0.0, SP_MAX_HOURS);
     if (!rc && isnan(max_travel_minutes))
         rc = sp_fail_field(err, kind, id, "max_travel_minutes", "must not be NaN");
     if (rc)
         return rc;
-    int partner = lookup(err, &pool->partner_ids, kind, id, "partner", "partner", partner_id);
+    int partner = sp_lookup_id(err, &pool->partner_ids, kind, id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
-    int site = lookup(err, &pool->site_ids, kind, id, "site", "site", site_id);
+    int site = sp_lookup_id(err, &pool->site_ids, kind, id, "site", "site", site_id);
     if (site < 0)
         return SP_EINVAL;
     if ((rc = GROW(pool, staff, n_staff, cap_staff)))
@@ -321,7 +275,7 @@ int sp_pool_add_staff(sp_pool *pool, const char *id, const char *name, const cha
         free(available), free(id_copy), free(name_copy);
         return sp_fail(err, SP_ENOMEM, "out of memory adding staff");
     }
-    if ((rc = register_id(err, &pool->staff_ids, kind, id, pool->n_staff))) {
+    if ((rc = sp_register_id(err, &pool->staff_ids, kind, id, pool->n_staff))) {
         free(available), free(id_copy), free(name_copy);
         return rc;
     }
@@ -344,7 +298,7 @@ int sp_pool_add_staff(sp_pool *pool, const char *id, const char *name, const cha
 
 static sp_staff *find_staff(sp_pool *pool, const char *staff_id, const char *kind, sp_error *err)
 {
-    int index = lookup(err, &pool->staff_ids, kind, staff_id, "staff", "staff", staff_id);
+    int index = sp_lookup_id(err, &pool->staff_ids, kind, staff_id, "staff", "staff", staff_id);
     return index < 0 ? NULL : &pool->staff[index];
 }
 
@@ -354,7 +308,7 @@ int sp_pool_add_staff_skill(sp_pool *pool, const char *staff_id, const char *ski
     sp_staff *s = find_staff(pool, staff_id, "staff skill", err);
     if (!s)
         return SP_EINVAL;
-    int skill = lookup(err, &pool->skill_ids, "staff", staff_id, "skills", "skill", skill_id);
+    int skill = sp_lookup_id(err, &pool->skill_ids, "staff", staff_id, "skills", "skill", skill_id);
     if (skill < 0)
         return SP_EINVAL;
     if (level < 1 || level > SP_MAX_LEVEL)
@@ -378,7 +332,7 @@ int sp_pool_authorise(sp_pool *pool, const char *staff_id, const char *partner_i
     if (!s)
         return SP_EINVAL;
     int partner =
-        lookup(err, &pool->partner_ids, "staff", staff_id, "authorised", "partner", partner_id);
+        sp_lookup_id(err, &pool->partner_ids, "staff", staff_id, "authorised", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     if (s->n_authorised && sp_staff_authorised(s, partner)) {
@@ -403,7 +357,7 @@ int sp_pool_set_availability(sp_pool *pool, const char *staff_id, int period, do
     if (period < 0 || period >= pool->periods)
         return sp_fail_field(err, "availability", staff_id, "period",
                              "must be 0..%d (got %d)", pool->periods - 1, period);
-    int rc = check_number(err, "availability", staff_id, "hours", hours, 0.0, s->contracted);
+    int rc = sp_check_number(err, "availability", staff_id, "hours", hours, 0.0, s->contracted);
     if (rc)
         return rc;
     s->available[period] = hours;
@@ -418,15 +372,15 @@ int sp_pool_add_demand(sp_pool *pool, const char *partner_id, const char *site_i
     char record[48];
     snprintf(record, sizeof record, "#%zu", pool->n_demand);
     const char *kind = "demand";
-    int partner = lookup(err, &pool->partner_ids, kind, record, "partner", "partner", partner_id);
+    int partner = sp_lookup_id(err, &pool->partner_ids, kind, record, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
-    int skill = lookup(err, &pool->skill_ids, kind, record, "skill", "skill", skill_id);
+    int skill = sp_lookup_id(err, &pool->skill_ids, kind, record, "skill", "skill", skill_id);
     if (skill < 0)
         return SP_EINVAL;
     int site = pool->partners[partner].first_site;
     if (site_id && *site_id) {
-        site = lookup(err, &pool->site_ids, kind, record, "site", "site", site_id);
+        site = sp_lookup_id(err, &pool->site_ids, kind, record, "site", "site", site_id);
         if (site < 0)
             return SP_EINVAL;
         if (pool->sites[site].partner != partner)
@@ -438,7 +392,7 @@ int sp_pool_add_demand(sp_pool *pool, const char *partner_id, const char *site_i
     if (period < 0 || period >= pool->periods)
         return sp_fail_field(err, kind, record, "period", "must be 0..%d (got %d)",
                              pool->periods - 1, period);
-    int rc = check_number(err, kind, record, "hours", hours, 0.0, SP_MAX_HOURS);
+    int rc = sp_check_number(err, kind, record, "hours", hours, 0.0, SP_MAX_HOURS);
     if (rc)
         return rc;
     if (min_level < 1 || min_level > SP_MAX_LEVEL)
@@ -458,18 +412,18 @@ int sp_pool_set_resilience(sp_pool *pool, const char *partner_id, const char *sk
                            int min_people, double max_share, sp_error *err)
 {
     const char *kind = "resilience";
-    int partner = lookup(err, &pool->partner_ids, kind, partner_id, "partner", "partner", partner_id);
+    int partner = sp_lookup_id(err, &pool->partner_ids, kind, partner_id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     char record[300];
     snprintf(record, sizeof record, "%s/%s", partner_id, skill_id ? skill_id : "");
-    int skill = lookup(err, &pool->skill_ids, kind, record, "skill", "skill", skill_id);
+    int skill = sp_lookup_id(err, &pool->skill_ids, kind, record, "skill", "skill", skill_id);
     if (skill < 0)
         return SP_EINVAL;
     if (min_people < 0 || min_people > 100000)
         return sp_fail_field(err, kind, record, "min_people", "must be 0..100000 (got %d)",
                              min_people);
-    int rc = check_number(err, kind, record, "max_share", max_share, 1e-6, 1.0);
+    int rc = sp_check_number(err, kind, record, "max_share", max_share, 1e-6, 1.0);
     if (rc)
         return rc;
     if ((rc = GROW(pool, rules, n_rules, cap_rules)))

@@ -102,71 +102,17 @@ size_t sp_redeploy_vacancy_count(const sp_redeploy *rd) { return rd->n_vacancies
 
 /* ---- value checks, each naming the record and field ---- */
 
-static int check_id(sp_error *err, const char *kind, const char *id)
-{
-    if (!id || !*id)
-        return sp_fail_field(err, kind, NULL, "id", "must be a non-empty string");
-    if (strlen(id) > SP_MAX_ID_LEN)
-        return sp_fail_field(err, kind, NULL, "id", "longer than %d bytes", SP_MAX_ID_LEN);
-    return SP_OK;
-}
-
-static int check_number(sp_error *err, const char *kind, const char *id, const char *field,
-                        double v, double lo, double hi)
-{
-    if (!isfinite(v))
-        return sp_fail_field(err, kind, id, field, "must be a finite number (got %g)", v);
-    if (v < lo || v > hi)
-        return sp_fail_field(err, kind, id, field, "must be between %g and %g (got %g)", lo, hi,
-                             v);
-    return SP_OK;
-}
-
-static int check_int(sp_error *err, const char *kind, const char *id, const char *field, int v,
-                     int lo, int hi)
-{
-    if (v < lo || v > hi)
-        return sp_fail_field(err, kind, id, field, "must be %d..%d (got %d)", lo, hi, v);
-    return SP_OK;
-}
-
-/* Index of ref in map, or -1 with err filled. */
-static int lookup(sp_error *err, const sp_idmap *map, const char *kind, const char *id,
-                  const char *field, const char *ref_kind, const char *ref)
-{
-    if (!ref || !*ref) {
-        sp_fail_field(err, kind, id, field, "is required");
-        return -1;
-    }
-    int index = sp_idmap_get(map, ref);
-    if (index < 0)
-        sp_fail_field(err, kind, id, field, "unknown %s '%.128s'", ref_kind, ref);
-    return index;
-}
-
 /* A site given or the partner's first one; -1 with err filled. */
 static int site_or_first(sp_error *err, const sp_redeploy *rd, const char *kind, const char *id,
                          const char *site_id, int partner)
 {
     if (site_id)
-        return lookup(err, &rd->site_ids, kind, id, "site", "site", site_id);
+        return sp_lookup_id(err, &rd->site_ids, kind, id, "site", "site", site_id);
     int site = rd->partner_first_site[partner];
     if (site < 0)
         sp_fail_field(err, kind, id, "site", "not given and partner '%.128s' has no site",
                       rd->partners[partner]);
     return site;
-}
-
-static int register_id(sp_error *err, sp_idmap *map, const char *kind, const char *id, size_t index)
-{
-    if (index >= (size_t)INT32_MAX)
-        return sp_fail(err, SP_ERANGE, "too many %s records", kind);
-    int rc = sp_idmap_put(map, id, (int)index);
-    if (rc == SP_EINVAL)
-        return sp_fail_field(err, kind, id, "id", "duplicate id");
-    if (rc)
-        return sp_fail(err, rc, "out of memory adding %s '%.128s'", kind, id);
-    return SP_OK;
 }
 
 static int level_of(const sp_staff_skill *skills, size_t n, int skill)
@@ -182,31 +128,31 @@ static int level_of(const sp_staff_skill *skills, size_t n, int skill)
 int sp_redeploy_set_rules(sp_redeploy *rd, const sp_redeploy_rules *r, sp_error *err)
 {
     const char *k = "rules";
-    int rc = check_int(err, k, NULL, "grades_down", r->grades_down, 0, SP_RD_MAX_GRADE);
+    int rc = sp_check_int(err, k, NULL, "grades_down", r->grades_down, 0, SP_RD_MAX_GRADE);
     if (!rc)
-        rc = check_int(err, k, NULL, "grades_up", r->grades_up, 0, SP_RD_MAX_GRADE);
+        rc = sp_check_int(err, k, NULL, "grades_up", r->grades_up, 0, SP_RD_MAX_GRADE);
     if (!rc)
-        rc = check_number(err, k, NULL, "period_weeks", r->period_weeks, 0.01, SP_RD_MAX_WEEKS);
+        rc = sp_check_number(err, k, NULL, "period_weeks", r->period_weeks, 0.01, SP_RD_MAX_WEEKS);
     if (!rc)
-        rc = check_number(err, k, NULL, "training_limit_weeks", r->training_limit_weeks, 0.0,
+        rc = sp_check_number(err, k, NULL, "training_limit_weeks", r->training_limit_weeks, 0.0,
                           SP_RD_MAX_WEEKS);
     if (!rc)
-        rc = check_number(err, k, NULL, "trial_weeks", r->trial_weeks, 0.0, SP_RD_MAX_WEEKS);
+        rc = sp_check_number(err, k, NULL, "trial_weeks", r->trial_weeks, 0.0, SP_RD_MAX_WEEKS);
     if (!rc)
-        rc = check_int(err, k, NULL, "protection_periods", r->protection_periods, 0, SP_MAX_PERIODS);
+        rc = sp_check_int(err, k, NULL, "protection_periods", r->protection_periods, 0, SP_MAX_PERIODS);
     if (!rc)
-        rc = check_number(err, k, NULL, "redundancy_cost", r->redundancy_cost, 0.0, SP_RD_MAX_MONEY);
+        rc = sp_check_number(err, k, NULL, "redundancy_cost", r->redundancy_cost, 0.0, SP_RD_MAX_MONEY);
     if (!rc)
-        rc = check_number(err, k, NULL, "relocation_cost", r->relocation_cost, 0.0, SP_RD_MAX_MONEY);
+        rc = sp_check_number(err, k, NULL, "relocation_cost", r->relocation_cost, 0.0, SP_RD_MAX_MONEY);
     if (!rc)
-        rc = check_number(err, k, NULL, "travel_speed_kmh", r->travel_speed_kmh, 0.1, 1000.0);
+        rc = sp_check_number(err, k, NULL, "travel_speed_kmh", r->travel_speed_kmh, 0.1, 1000.0);
     if (!rc)
-        rc = check_number(err, k, NULL, "excess_travel_cost", r->excess_travel_cost, 0.0, 1e6);
+        rc = sp_check_number(err, k, NULL, "excess_travel_cost", r->excess_travel_cost, 0.0, 1e6);
     if (!rc)
-        rc = check_int(err, k, NULL, "excess_travel_periods", r->excess_travel_periods, 0,
+        rc = sp_check_int(err, k, NULL, "excess_travel_periods", r->excess_travel_periods, 0,
                        SP_MAX_PERIODS);
     if (!rc)
-        rc = check_number(err, k, NULL, "waiting_cost_share", r->waiting_cost_share, 0.0, 1.0);
+        rc = sp_check_number(err, k, NULL, "waiting_cost_share", r->waiting_cost_share, 0.0, 1.0);
     if (!rc) {
         rd->rules = *r;
         sp_ok(err);
@@ -220,7 +166,7 @@ void sp_redeploy_get_rules(sp_redeploy_rules *out, const sp_redeploy *rd) { *out
 
 int sp_redeploy_add_partner(sp_redeploy *rd, const char *id, sp_error *err)
 {
-    int rc = check_id(err, "partner", id);
+    int rc = sp_check_id(err, "partner", id);
     if (rc)
         return rc;
     if (sp_grow(&rd->partners, &rd->cap_partners, rd->n_partners + 1, sizeof *rd->partners) ||
@@ -229,7 +175,7 @@ int sp_redeploy_add_partner(sp_redeploy *rd, const char *id, sp_error *err)
     char *copy = sp_strdup(id);
     if (!copy)
         return sp_fail(err, SP_ENOMEM, "out of memory adding partner");
-    if ((rc = register_id(err, &rd->partner_ids, "partner", id, rd->n_partners))) {
+    if ((rc = sp_register_id(err, &rd->partner_ids, "partner", id, rd->n_partners))) {
         free(copy);
         return rc;
     }
@@ -242,14 +188,14 @@ int sp_redeploy_add_partner(sp_redeploy *rd, const char *id, sp_error *err)
 int sp_redeploy_add_site(sp_redeploy *rd, const char *id, const char *partner_id, double lat,
                          double lon, sp_error *err)
 {
-    int rc = check_id(err, "site", id);
+    int rc = sp_check_id(err, "site", id);
     if (!rc)
-        rc = check_number(err, "site", id, "lat", lat, -90.0, 90.0);
+        rc = sp_check_number(err, "site", id, "lat", lat, -90.0, 90.0);
     if (!rc)
-        rc = check_number(err, "site", id, "lon", lon, -180.0, 180.0);
+        rc = sp_check_number(err, "site", id, "lon", lon, -180.0, 180.0);
     if (rc)
         return rc;
-    int partner = lookup(err, &rd->partner_ids, "site", id, "partner", "partner", partner_id);
+    int partner = sp_lookup_id(err, &rd->partner_ids, "site", id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     if (sp_grow(&rd->sites, &rd->cap_sites, rd->n_sites + 1, sizeof *rd->sites))
@@ -257,7 +203,7 @@ int sp_redeploy_add_site(sp_redeploy *rd, const char *id, const char *partner_id
     char *copy = sp_strdup(id);
     if (!copy)
         return sp_fail(err, SP_ENOMEM, "out of memory adding site");
-    if ((rc = register_id(err, &rd->site_ids, "site", id, rd->n_sites))) {
+    if ((rc = sp_register_id(err, &rd->site_ids, "site", id, rd->n_sites))) {
         free(copy);
         return rc;
     }
@@ -288,15 +234,15 @@ int sp_redeploy_set_travel_minutes(sp_redeploy *rd, const char *from_site, const
                                    double minutes, sp_error *err)
 {
     const char *kind = "travel_minutes";
-    int from = lookup(err, &rd->site_ids, kind, from_site, "from", "site", from_site);
+    int from = sp_lookup_id(err, &rd->site_ids, kind, from_site, "from", "site", from_site);
     if (from < 0)
         return SP_EINVAL;
-    int to = lookup(err, &rd->site_ids, kind, from_site, "to", "site", to_site);
+    int to = sp_lookup_id(err, &rd->site_ids, kind, from_site, "to", "site", to_site);
     if (to < 0)
         return SP_EINVAL;
     if (from == to)
         return sp_fail_field(err, kind, from_site, "to", "a site's travel time to itself is 0");
-    int rc = check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
+    int rc = sp_check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
     if (rc)
         return rc;
     if (put_override(rd, from, to, minutes, 1) || put_override(rd, to, from, minutes, 0))
@@ -307,7 +253,7 @@ int sp_redeploy_set_travel_minutes(sp_redeploy *rd, const char *from_site, const
 
 int sp_redeploy_add_skill(sp_redeploy *rd, const char *id, sp_error *err)
 {
-    int rc = check_id(err, "skill", id);
+    int rc = sp_check_id(err, "skill", id);
     if (rc)
         return rc;
     if (sp_grow(&rd->skills, &rd->cap_skills, rd->n_skills + 1, sizeof *rd->skills))
@@ -315,7 +261,7 @@ int sp_redeploy_add_skill(sp_redeploy *rd, const char *id, sp_error *err)
     char *copy = sp_strdup(id);
     if (!copy)
         return sp_fail(err, SP_ENOMEM, "out of memory adding skill");
-    if ((rc = register_id(err, &rd->skill_ids, "skill", id, rd->n_skills))) {
+    if ((rc = sp_register_id(err, &rd->skill_ids, "skill", id, rd->n_skills))) {
         free(copy);
         return rc;
     }
@@ -328,33 +274,33 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
                         rd_person *out)
 {
     const char *k = "person", *id = p->id;
-    int rc = check_id(err, k, id);
+    int rc = sp_check_id(err, k, id);
     if (rc)
         return rc;
     if (p->post_id && strlen(p->post_id) > SP_MAX_ID_LEN)
         return sp_fail_field(err, k, id, "post", "longer than %d bytes", SP_MAX_ID_LEN);
-    if ((out->partner = lookup(err, &rd->partner_ids, k, id, "partner", "partner", p->partner_id)) < 0)
+    if ((out->partner = sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", p->partner_id)) < 0)
         return SP_EINVAL;
-    if ((out->site = lookup(err, &rd->site_ids, k, id, "site", "site", p->site_id)) < 0)
+    if ((out->site = sp_lookup_id(err, &rd->site_ids, k, id, "site", "site", p->site_id)) < 0)
         return SP_EINVAL;
     out->home_site = -1;
     out->home_lat = p->home_lat;
     out->home_lon = p->home_lon;
     if (p->home_site_id) {
-        if ((out->home_site = lookup(err, &rd->site_ids, k, id, "home_site", "site", p->home_site_id)) < 0)
+        if ((out->home_site = sp_lookup_id(err, &rd->site_ids, k, id, "home_site", "site", p->home_site_id)) < 0)
             return SP_EINVAL;
         if (!isnan(p->home_lat) || !isnan(p->home_lon))
             return sp_fail_field(err, k, id, "home_site", "give a home site or home_lat/home_lon, not both");
     } else if (isnan(p->home_lat) && isnan(p->home_lon)) {
         out->home_site = out->site; /* no home given: travel is measured from the current post */
     } else {
-        if ((rc = check_number(err, k, id, "home_lat", p->home_lat, -90.0, 90.0)) ||
-            (rc = check_number(err, k, id, "home_lon", p->home_lon, -180.0, 180.0)))
+        if ((rc = sp_check_number(err, k, id, "home_lat", p->home_lat, -90.0, 90.0)) ||
+            (rc = sp_check_number(err, k, id, "home_lon", p->home_lon, -180.0, 180.0)))
             return rc;
     }
-    if ((rc = check_int(err, k, id, "grade", p->grade, 1, SP_RD_MAX_GRADE)) ||
-        (rc = check_number(err, k, id, "pay", p->pay, 0.0, SP_RD_MAX_MONEY)) ||
-        (rc = check_number(err, k, id, "hours", p->hours, 0.01, 168.0)))
+    if ((rc = sp_check_int(err, k, id, "grade", p->grade, 1, SP_RD_MAX_GRADE)) ||
+        (rc = sp_check_number(err, k, id, "pay", p->pay, 0.0, SP_RD_MAX_MONEY)) ||
+        (rc = sp_check_number(err, k, id, "hours", p->hours, 0.01, 168.0)))
         return rc;
     if (isnan(p->max_travel_minutes))
         return sp_fail_field(err, k, id, "max_travel_minutes", "must not be NaN");
@@ -363,10 +309,10 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
                              p->max_travel_minutes);
     if (p->relocate != 0 && p->relocate != 1)
         return sp_fail_field(err, k, id, "relocate", "must be 0 or 1 (got %d)", p->relocate);
-    if ((rc = check_int(err, k, id, "post_ends", p->post_ends, 0, rd->periods - 1)))
+    if ((rc = sp_check_int(err, k, id, "post_ends", p->post_ends, 0, rd->periods - 1)))
         return rc;
     if (isnan(p->redundancy_cost) || (p->redundancy_cost >= 0 &&
-                                      (rc = check_number(err, k, id, "redundancy_cost", p->redundancy_cost, 0.0,
+                                      (rc = sp_check_number(err, k, id, "redundancy_cost", p->redundancy_cost, 0.0,
                                                          SP_RD_MAX_MONEY))))
         return rc ? rc : sp_fail_field(err, k, id, "redundancy_cost", "must not be NaN");
     if (isinf(p->redundancy_cost))
@@ -396,7 +342,7 @@ int sp_redeploy_add_person(sp_redeploy *rd, const sp_redeploy_person *person, sp
         free(p.id), free(p.post);
         return sp_fail(err, SP_ENOMEM, "out of memory adding person");
     }
-    if ((rc = register_id(err, &rd->person_ids, "person", person->id, rd->n_people))) {
+    if ((rc = sp_register_id(err, &rd->person_ids, "person", person->id, rd->n_people))) {
         free(p.id), free(p.post);
         return rc;
     }
@@ -407,7 +353,7 @@ int sp_redeploy_add_person(sp_redeploy *rd, const sp_redeploy_person *person, sp
 
 static rd_person *find_person(sp_redeploy *rd, const char *person_id, const char *kind, sp_error *err)
 {
-    int index = lookup(err, &rd->person_ids, kind, person_id, "person", "person", person_id);
+    int index = sp_lookup_id(err, &rd->person_ids, kind, person_id, "person", "person", person_id);
     return index < 0 ? NULL : &rd->people[index];
 }
 
@@ -417,7 +363,7 @@ int sp_redeploy_add_person_skill(sp_redeploy *rd, const char *person_id, const c
     rd_person *p = find_person(rd, person_id, "person skill", err);
     if (!p)
         return SP_EINVAL;
-    int skill = lookup(err, &rd->skill_ids, "person", person_id, "skills", "skill", skill_id);
+    int skill = sp_lookup_id(err, &rd->skill_ids, "person", person_id, "skills", "skill", skill_id);
     if (skill < 0)
         return SP_EINVAL;
     if (level < 1 || level > SP_MAX_LEVEL)
@@ -438,7 +384,7 @@ int sp_redeploy_add_preference(sp_redeploy *rd, const char *person_id, const cha
     rd_person *p = find_person(rd, person_id, "preference", err);
     if (!p)
         return SP_EINVAL;
-    int partner = lookup(err, &rd->partner_ids, "person", person_id, "preferences", "partner", partner_id);
+    int partner = sp_lookup_id(err, &rd->partner_ids, "person", person_id, "preferences", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     for (size_t i = 0; i < p->n_prefs; i++)
@@ -458,16 +404,16 @@ static int check_post(sp_error *err, const sp_redeploy *rd, const char *k, const
                       int min_level, int grade, double pay, double hours, rd_vacancy *out)
 {
     int rc;
-    if ((out->partner = lookup(err, &rd->partner_ids, k, id, "partner", "partner", partner_id)) < 0)
+    if ((out->partner = sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", partner_id)) < 0)
         return SP_EINVAL;
     if ((out->site = site_or_first(err, rd, k, id, site_id, out->partner)) < 0)
         return SP_EINVAL;
-    if ((out->skill = lookup(err, &rd->skill_ids, k, id, "skill", "skill", skill_id)) < 0)
+    if ((out->skill = sp_lookup_id(err, &rd->skill_ids, k, id, "skill", "skill", skill_id)) < 0)
         return SP_EINVAL;
-    if ((rc = check_int(err, k, id, "min_level", min_level, 1, SP_MAX_LEVEL)) ||
-        (rc = check_int(err, k, id, "grade", grade, 1, SP_RD_MAX_GRADE)) ||
-        (rc = check_number(err, k, id, "pay", pay, 0.0, SP_RD_MAX_MONEY)) ||
-        (rc = check_number(err, k, id, "hours", hours, 0.01, 168.0)))
+    if ((rc = sp_check_int(err, k, id, "min_level", min_level, 1, SP_MAX_LEVEL)) ||
+        (rc = sp_check_int(err, k, id, "grade", grade, 1, SP_RD_MAX_GRADE)) ||
+        (rc = sp_check_number(err, k, id, "pay", pay, 0.0, SP_RD_MAX_MONEY)) ||
+        (rc = sp_check_number(err, k, id, "hours", hours, 0.01, 168.0)))
         return rc;
     out->min_level = min_level;
     out->grade = grade;
@@ -479,14 +425,14 @@ static int check_post(sp_error *err, const sp_redeploy *rd, const char *k, const
 int sp_redeploy_add_vacancy(sp_redeploy *rd, const sp_redeploy_vacancy *v, sp_error *err)
 {
     const char *k = "vacancy";
-    int rc = check_id(err, k, v->id);
+    int rc = sp_check_id(err, k, v->id);
     if (rc)
         return rc;
     rd_vacancy out = {0};
     if ((rc = check_post(err, rd, k, v->id, v->partner_id, v->site_id, v->skill_id, v->min_level,
                          v->grade, v->pay, v->hours, &out)))
         return rc;
-    if ((rc = check_int(err, k, v->id, "start", v->start, 0, rd->periods - 1)))
+    if ((rc = sp_check_int(err, k, v->id, "start", v->start, 0, rd->periods - 1)))
         return rc;
     if (v->kind != SP_VACANCY_OPEN && v->kind != SP_VACANCY_WASTAGE)
         return sp_fail_field(err, k, v->id, "kind",
@@ -498,7 +444,7 @@ int sp_redeploy_add_vacancy(sp_redeploy *rd, const sp_redeploy_vacancy *v, sp_er
         return sp_fail(err, SP_ENOMEM, "out of memory adding vacancy");
     if (!(out.id = sp_strdup(v->id)))
         return sp_fail(err, SP_ENOMEM, "out of memory adding vacancy");
-    if ((rc = register_id(err, &rd->vacancy_ids, k, v->id, rd->n_vacancies))) {
+    if ((rc = sp_register_id(err, &rd->vacancy_ids, k, v->id, rd->n_vacancies))) {
         free(out.id);
         return rc;
     }
@@ -510,13 +456,13 @@ int sp_redeploy_add_vacancy(sp_redeploy *rd, const sp_redeploy_vacancy *v, sp_er
 int sp_redeploy_add_leaving(sp_redeploy *rd, const sp_redeploy_leaving *l, sp_error *err)
 {
     const char *k = "leaving_rate";
-    int rc = check_id(err, k, l->id);
+    int rc = sp_check_id(err, k, l->id);
     if (rc)
         return rc;
     rd_vacancy post = {0};
     if ((rc = check_post(err, rd, k, l->id, l->partner_id, l->site_id, l->skill_id, l->min_level,
                          l->grade, l->pay, l->hours, &post)) ||
-        (rc = check_number(err, k, l->id, "headcount", l->headcount, 0.0, 100000.0)))
+        (rc = sp_check_number(err, k, l->id, "headcount", l->headcount, 0.0, 100000.0)))
         return rc;
     if (!isfinite(l->annual_rate) || l->annual_rate < 0.0 || l->annual_rate >= 1.0)
         return sp_fail_field(err, k, l->id, "annual_rate", "must be at least 0 and below 1 (got %g)",
@@ -527,7 +473,7 @@ int sp_redeploy_add_leaving(sp_redeploy *rd, const sp_redeploy_leaving *l, sp_er
                       post.pay,  post.hours,   l->headcount, l->annual_rate};
     if (!(out.id = sp_strdup(l->id)))
         return sp_fail(err, SP_ENOMEM, "out of memory adding leaving rate");
-    if ((rc = register_id(err, &rd->leaving_ids, k, l->id, rd->n_leaving))) {
+    if ((rc = sp_register_id(err, &rd->leaving_ids, k, l->id, rd->n_leaving))) {
         free(out.id);
         return rc;
     }
@@ -543,17 +489,17 @@ int sp_redeploy_add_route(sp_redeploy *rd, const char *from_skill, int from_leve
     char label[48];
     snprintf(label, sizeof label, "#%zu", rd->n_routes);
     const char *k = "route";
-    int from = lookup(err, &rd->skill_ids, k, label, "from_skill", "skill", from_skill);
+    int from = sp_lookup_id(err, &rd->skill_ids, k, label, "from_skill", "skill", from_skill);
     if (from < 0)
         return SP_EINVAL;
-    int to = lookup(err, &rd->skill_ids, k, label, "to_skill", "skill", to_skill);
+    int to = sp_lookup_id(err, &rd->skill_ids, k, label, "to_skill", "skill", to_skill);
     if (to < 0)
         return SP_EINVAL;
     int rc;
-    if ((rc = check_int(err, k, label, "from_level", from_level, 1, SP_MAX_LEVEL)) ||
-        (rc = check_int(err, k, label, "to_level", to_level, 1, SP_MAX_LEVEL)) ||
-        (rc = check_number(err, k, label, "weeks", weeks, 0.0, SP_RD_MAX_WEEKS)) ||
-        (rc = check_number(err, k, label, "cost", cost, 0.0, SP_RD_MAX_MONEY)))
+    if ((rc = sp_check_int(err, k, label, "from_level", from_level, 1, SP_MAX_LEVEL)) ||
+        (rc = sp_check_int(err, k, label, "to_level", to_level, 1, SP_MAX_LEVEL)) ||
+        (rc = sp_check_number(err, k, label, "weeks", weeks, 0.0, SP_RD_MAX_WEEKS)) ||
+        (rc = sp_check_number(err, k, label, "cost", cost, 0.0, SP_RD_MAX_MONEY)))
         return rc;
     if (from == to && to_level <= from_level)
         return sp_fail_field(err, k, label, "to_level",

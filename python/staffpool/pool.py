@@ -7,13 +7,15 @@ written back as a scenario (``to_dict``) or shown as DataFrames (``to_frames``).
 from __future__ import annotations
 
 import json
-import math
-import numbers
 import os
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
+from .values import integer as _integer
+from .values import missing as _missing
+from .values import number as _number
+from .values import text as _text
 
 PRIORITIES = ("statutory", "core", "discretionary")
 SCENARIO_FORMAT = "staffpool-scenario"
@@ -30,40 +32,6 @@ LISTS = ("partners", "sites", "travel_minutes", "skills", "staff", "availability
          "resilience")
 
 Period = Union[int, str]
-
-
-def _text(value: Any, record: str, field: str, required: bool = True) -> Optional[bytes]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        if required:
-            raise ValidationError(f"{record}: {field}: is required", record, field)
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    if "\x00" in value:
-        raise ValidationError(f"{record}: {field}: must not contain NUL characters", record, field)
-    return value.encode("utf-8")
-
-
-def _number(value: Any, record: str, field: str) -> float:
-    if value is None:
-        raise ValidationError(f"{record}: {field}: is required", record, field)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValidationError(f"{record}: {field}: must be a number (got {value!r})", record, field)
-    return float(value)
-
-
-def _integer(value: Any, record: str, field: str) -> int:
-    number = _number(value, record, field)
-    if not math.isfinite(number) or number != int(number):
-        raise ValidationError(f"{record}: {field}: must be a whole number (got {value!r})",
-                              record, field)
-    if abs(number) > 2**31 - 1:
-        raise ValidationError(f"{record}: {field}: out of range (got {value!r})", record, field)
-    return int(number)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 class Pool:

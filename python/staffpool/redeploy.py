@@ -14,17 +14,19 @@ from __future__ import annotations
 import copy as _copy
 import dataclasses
 import json
-import math
-import numbers
 import os
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
 from .results import Records, Term, records
-from .solve import STATUS, STOP, _s
+from .solve import STATUS, STOP, _s, run_cancellable, solve_options
+from .values import flag as _flag
+from .values import integer as _integer
+from .values import missing as _missing
+from .values import number as _number
+from .values import text as _text
 
 FORMAT = "staffpool-redeployment"
 VERSION = 1
@@ -62,46 +64,7 @@ def default_rules() -> Dict[str, Any]:
     return {name: getattr(rules, name) for name in RULES}
 
 
-# ---- value helpers (the C core validates ranges; these only check types) ------------------------
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _text(value: Any, record: str, field: str, required: bool = True) -> Optional[bytes]:
-    if _missing(value):
-        if required:
-            raise ValidationError(f"{record}: {field}: is required", record, field)
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    if "\x00" in value:
-        raise ValidationError(f"{record}: {field}: must not contain NUL characters", record, field)
-    return value.encode("utf-8")
-
-
-def _number(value: Any, record: str, field: str) -> float:
-    if value is None:
-        raise ValidationError(f"{record}: {field}: is required", record, field)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValidationError(f"{record}: {field}: must be a number (got {value!r})", record, field)
-    return float(value)
-
-
-def _integer(value: Any, record: str, field: str) -> int:
-    number = _number(value, record, field)
-    if not math.isfinite(number) or number != int(number):
-        raise ValidationError(f"{record}: {field}: must be a whole number (got {value!r})",
-                              record, field)
-    if abs(number) > 2**31 - 1:
-        raise ValidationError(f"{record}: {field}: out of range (got {value!r})", record, field)
-    return int(number)
-
-
-def _flag(value: Any, record: str, field: str) -> bool:
-    if isinstance(value, bool) or (isinstance(value, numbers.Integral) and value in (0, 1)):
-        return bool(value)
-    raise ValidationError(f"{record}: {field}: must be true or false (got {value!r})", record, field)
 
 
 def _check_fields(kind: str, index: int, record: Any) -> None:
@@ -756,42 +719,12 @@ class RedeploymentResult:
 def solve_redeployment(rd: Redeployment, time_limit: Optional[float] = None, gap: float = 1e-6,
                        log_level: int = 0) -> RedeploymentResult:
     """Solves ``rd`` in a worker thread; Ctrl-C raises the C cancel flag and re-raises."""
-    opts = ffi.new("sp_solve_options *")
-    lib.sp_solve_options_init(opts)
-    if time_limit is not None:
-        if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
-                or math.isnan(time_limit) or time_limit < 0:
-            raise ValidationError(f"options: time_limit: must be a number >= 0 or None (got "
-                                  f"{time_limit!r})", "options", "time_limit")
-        opts.time_limit = float(time_limit)
-    if isinstance(gap, bool) or not isinstance(gap, (int, float)):
-        raise ValidationError(f"options: rel_gap: must be a number (got {gap!r})", "options",
-                              "rel_gap")
-    opts.rel_gap = gap
-    opts.log_level = int(log_level)
+    opts, cancel = solve_options(time_limit, gap, log_level)
     err = ffi.new("sp_error *")
-    cancel_out = ffi.new("sp_cancel **")
-    raise_for(lib.sp_cancel_new(cancel_out, err), err)
-    cancel = ffi.gc(cancel_out[0], lib.sp_cancel_free)
-    opts.cancel = cancel
     out = ffi.new("sp_redeploy_result **")
-    state: dict = {}
-
-    def work() -> None:
-        state["rc"] = lib.sp_redeploy_solve(out, rd._ptr, opts, err)
-
-    worker = threading.Thread(target=work, name="staffpool-redeploy", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.05)
-    except KeyboardInterrupt:
-        lib.sp_cancel_raise(cancel)
-        worker.join()
-        if state.get("rc") == 0:
-            lib.sp_redeploy_result_free(out[0])
-        raise
-    raise_for(state["rc"], err)
+    rc = run_cancellable(lambda: lib.sp_redeploy_solve(out, rd._ptr, opts, err), cancel,
+                         lambda: lib.sp_redeploy_result_free(out[0]))
+    raise_for(rc, err)
     res = ffi.gc(out[0], lib.sp_redeploy_result_free)
     try:
         return _read_result(res, rd)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
@@ -52,6 +52,18 @@ def solve_native(native_pool: Any, time_limit: Optional[float] = None, gap: floa
     """``sp_solve`` in a worker thread; returns the native ``sp_solution *``, which the caller
     frees with ``lib.sp_solution_free``. ``on_wait(seconds_elapsed)`` is called about every
     50 ms while the solve runs (for progress notes)."""
+    opts, cancel = solve_options(time_limit, gap, log_level)
+    err = ffi.new("sp_error *")
+    out = ffi.new("sp_solution **")
+    rc = run_cancellable(lambda: lib.sp_solve(out, native_pool, opts, err), cancel,
+                         lambda: lib.sp_solution_free(out[0]), on_wait)
+    raise_for(rc, err)
+    return out[0]
+
+
+def solve_options(time_limit: Optional[float], gap: float, log_level: int) -> Tuple[Any, Any]:
+    """Validated ``sp_solve_options`` and the cancel flag they point to (keep both alive while
+    the solve runs)."""
     opts = ffi.new("sp_solve_options *")
     lib.sp_solve_options_init(opts)
     if time_limit is not None:
@@ -70,13 +82,20 @@ def solve_native(native_pool: Any, time_limit: Optional[float] = None, gap: floa
     raise_for(lib.sp_cancel_new(cancel_out, err), err)
     cancel = ffi.gc(cancel_out[0], lib.sp_cancel_free)
     opts.cancel = cancel
-    out = ffi.new("sp_solution **")
+    return opts, cancel
+
+
+def run_cancellable(call: Callable[[], int], cancel: Any, free_result: Callable[[], None],
+                    on_wait: Optional[Callable[[float], None]] = None) -> int:
+    """Runs the C ``call`` (which returns an SP_* code) in a worker thread, so that Ctrl-C is seen:
+    it raises ``cancel``, waits for C to return, frees a result C made (``free_result``) and
+    re-raises. Returns the C code."""
     result: dict = {}
     done = threading.Event()
 
     def work() -> None:
         try:
-            result["rc"] = lib.sp_solve(out, native_pool, opts, err)
+            result["rc"] = call()
         finally:
             done.set()
 
@@ -93,10 +112,9 @@ def solve_native(native_pool: Any, time_limit: Optional[float] = None, gap: floa
         lib.sp_cancel_raise(cancel)
         _wait_through_interrupts(done)
         if result.get("rc") == 0:
-            lib.sp_solution_free(out[0])
+            free_result()
         raise
-    raise_for(result["rc"], err)
-    return out[0]
+    return result["rc"]
 
 
 def _wait_through_interrupts(done: threading.Event) -> None:
