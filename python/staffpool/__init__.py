@@ -19,6 +19,10 @@ from .store import (DatabaseBusyError, DatabaseError, InputsChangedError, NotADa
                     ReadOnlyDatabaseError, Store)
 from .redeploy import (Outcome, PoolWork, Redeployment, RedeploymentObjective,
                        RedeploymentResult, RedeploymentTotals, VacancyFill, compare)
+from . import economics, resilience, scenarios
+from .economics import Agreement, cost_shares, value_of_pooling
+from .resilience import n_minus_1, withdrawal
+from .scenarios import run_scenarios
 
 __version__ = _ffi.string(_lib.sp_version()).decode()
 
@@ -30,4 +34,6 @@ __all__ = [
     "InputsChangedError",
     "Redeployment", "RedeploymentResult", "RedeploymentObjective", "RedeploymentTotals",
     "Outcome", "VacancyFill", "PoolWork", "compare",
+    "economics", "resilience", "scenarios", "Agreement", "cost_shares", "value_of_pooling",
+    "n_minus_1", "withdrawal", "run_scenarios",
 ]

@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict
 from typing import Any, List, Optional
 
-from . import __version__
+from . import __version__, cli_analysis
 from .errors import StaffpoolError, ValidationError
 from .pool import Pool
 from .report import solution_summary, table
@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[db_opts], help="show a stored plan",
                        description="Shows a stored plan (default: the current one).")
     p.add_argument("--plan", type=int, default=None, metavar="ID", help="plan id (see `runs`)")
+    cli_analysis.add_report_options(p)
     p = sub.add_parser("export", parents=[db_opts], help="write tables or a plan to CSV or .xlsx",
                        description="--format csv: OUT is a directory receiving every input table "
                                    "(the import format), runs.csv and the plan's tables; with "
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N",
                    help="show the N newest runs (default 20; 0: all)")
 
+    cli_analysis.add_subcommands(sub, parents=[db_opts])
     p = sub.add_parser("demo", parents=[common],
                        help="solve the shipped demo pool and print a summary (no database)")
     solve_options(p)
@@ -342,6 +344,8 @@ def _partner_names(store: Any) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace, out: _Out) -> int:
+    if args.economics:
+        return cli_analysis.cmd_report_economics(args, out)
     with _open(args, readonly=True) as store:
         plan_id = args.plan if args.plan is not None else store.current_plan()
         if plan_id is None:
@@ -473,6 +477,7 @@ def _cmd_redeploy(args: argparse.Namespace, out: _Out) -> int:
 COMMANDS: dict = {"init": _cmd_init, "import": _cmd_import, "validate": _cmd_validate,
                   "plan": _cmd_plan, "redeploy": _cmd_redeploy, "report": _cmd_report, "export": _cmd_export,
                   "runs": _cmd_runs}
+COMMANDS.update(cli_analysis.COMMANDS)
 
 
 def _solve_file(args: argparse.Namespace, out: _Out) -> int:
