@@ -198,7 +198,9 @@ typedef struct run {
     const char *model_file;
     double rel_gap;
     double started;
-    double deadline; /* sp_now() value; HUGE_VAL: none */
+    double deadline;
+    double stage_deadline; /* branch-and-cut budget of the current stage; HUGE_VAL: none */
+    int budget_stopped;    /* a stage stopped on its budget with a plan in hand */ /* sp_now() value; HUGE_VAL: none */
     const sp_cancel *cancel;
     int stop_reason;
     /* branch-and-cut state of the current stage */
@@ -267,7 +269,7 @@ static void on_branch(glp_tree *tree, void *info)
         if (bound > r->best_bound)
             r->best_bound = bound;
     }
-    if (should_stop(r))
+    if (should_stop(r) || sp_now() >= r->stage_deadline)
         glp_ios_terminate(tree);
 }
 
@@ -383,7 +385,7 @@ static int run_simplex(run *r, glp_smcp *smcp)
     for (;;) {
         smcp->tm_lim = remaining_ms(r);
         int ret = glp_simplex(r->lp, smcp);
-        if (ret == GLP_EITLIM && !should_stop(r))
+        if (ret == GLP_EITLIM && !should_stop(r) && sp_now() < r->stage_deadline)
             continue;
         if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
             r->stop_reason = SP_STOP_TIME_LIMIT; /* GLPK's own clock ran out first */
@@ -685,7 +687,7 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
 {
     size_t n = mip->n_cols;
     memcpy(r->lp_x, start, (n + 1) * sizeof *r->lp_x);
-    for (int round = 0; round < 5 && !should_stop(r); round++) {
+    for (int round = 0; round < 5 && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
         if (mip->repair)
             mip->repair(mip->repair_ctx, r->lp_x);
         if (!solve_with_binaries_fixed(r, mip, r->lp_x))
@@ -732,9 +734,12 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     for (size_t j = 1; j <= n; j++)
         r->x[j] = glp_get_col_prim(r->lp, (int)j);
     r->have_heur = 0;
+    if (r->deadline != HUGE_VAL) /* a third of this stage's share of the time left */
+        r->stage_deadline = sp_now() + (r->deadline - sp_now()) / (mip->n_terms - term) / 3.0;
     improve_by_fixing(r, mip, term, r->x);
     if (prev_integral)
         improve_by_fixing(r, mip, term, r->prev_x);
+    r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
                 *bound, r->have_heur ? r->heur_value : HUGE_VAL, sp_now() - heur_start);
@@ -768,6 +773,15 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.br_tech = GLP_BR_PCH;
     iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
     iocp.tm_lim = remaining_ms(r);
+    if (r->deadline != HUGE_VAL && (r->have_heur || prev_integral)) {
+        /* With a plan in hand, branching gets an equal share of the time left with the later
+         * stages, so that a time-limited solve optimises every term, each with its honest gap,
+         * rather than the first ones only. */
+        double share = (r->deadline - sp_now()) / (mip->n_terms - term);
+        r->stage_deadline = sp_now() + share;
+        if (share * 1000.0 < iocp.tm_lim)
+            iocp.tm_lim = share <= 0 ? 0 : (int)(share * 1000.0);
+    }
     iocp.mip_gap = r->rel_gap;
     iocp.cb_func = on_branch;
     iocp.cb_info = r;
@@ -775,12 +789,16 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     r->start_given = 0;
     r->best_bound = *bound;
     ret = glp_intopt(r->lp, &iocp);
+    int over_budget = r->stage_deadline != HUGE_VAL && sp_now() >= r->stage_deadline &&
+                      sp_now() < r->deadline;
+    r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: stage %d: branch-and-cut returned %d, status %d\n", term + 1,
                 ret, glp_mip_status(r->lp));
     uncap_columns(r, mip);
-    if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
+    if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE && !over_budget)
         r->stop_reason = SP_STOP_TIME_LIMIT;
+    r->budget_stopped |= over_budget;
     int status = glp_mip_status(r->lp);
     if (status == GLP_NOFEAS)
         return STAGE_INFEASIBLE;
@@ -838,10 +856,11 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
         }
         if (outcome != STAGE_PROVED) {
             all_proved = 0;
-            break;
+            if (outcome != STAGE_STOPPED_WITH_X || r->stop_reason != SP_STOP_NONE)
+                break; /* a stage stopped on its budget hands its plan on to the next */
         }
     }
-    if (!all_proved && r->stop_reason == SP_STOP_NONE && sp_now() >= r->deadline)
+    if (!all_proved && r->stop_reason == SP_STOP_NONE && (r->budget_stopped || sp_now() >= r->deadline))
         r->stop_reason = SP_STOP_TIME_LIMIT; /* a GLPK call stopped on its own tm_lim */
     if (!have_x) {
         res->status = SP_STATUS_NO_SOLUTION;
@@ -905,6 +924,7 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     r->log_level = opts->log_level;
     r->rel_gap = opts->rel_gap;
     r->started = start;
+    r->stage_deadline = HUGE_VAL;
     r->model_file = opts->model_file;
     r->cancel = opts->cancel;
     r->deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
