@@ -420,9 +420,42 @@ static const char *const MIGRATION_V2[] = {
     ") STRICT;\n",
     "CREATE INDEX redeploy_pool_work_run ON redeploy_pool_work(run_id);\n",
     NULL};
+
+/* Version 3: sharing agreements (docs/schema.md "Sharing agreements", docs/economics.md).
+ * agreement_skills is not written by callers: sp_store_save_agreements derives it from
+ * agreements.skills, so that SQLite checks every skill id (and that a skill is in one agreement
+ * only). References to partners and skills are deferred to COMMIT, as redeployment's are. */
+static const char *const MIGRATION_V3[] = {
+    "CREATE TABLE agreements (\n"
+    "  name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),\n"
+    "  skills TEXT NOT NULL DEFAULT 'all' CHECK (skills <> ''),\n"
+    "  rule TEXT NOT NULL DEFAULT 'usage'\n"
+    "    CHECK (rule IN ('population', 'equal', 'usage', 'weights', 'fixed_variable')),\n"
+    "  fixed_share REAL NOT NULL DEFAULT 0 CHECK (fixed_share BETWEEN 0 AND 1),\n"
+    "  fixed_rule TEXT NOT NULL DEFAULT 'population'\n"
+    "    CHECK (fixed_rule IN ('population', 'equal', 'weights')),\n"
+    "  tolerance REAL NOT NULL DEFAULT 0 CHECK (tolerance BETWEEN 0 AND 1),\n"
+    "  total_cost REAL CHECK (total_cost IS NULL OR total_cost >= 0),\n"
+    "  members TEXT NOT NULL DEFAULT 'listed' CHECK (members IN ('listed', 'all')),\n"
+    "  CHECK (rule = 'fixed_variable' OR fixed_share = 0)\n"
+    ") STRICT;\n",
+    "CREATE TABLE agreement_partners (\n"
+    "  agreement TEXT NOT NULL REFERENCES agreements(name) ON DELETE CASCADE" DEFER ",\n"
+    "  partner TEXT NOT NULL REFERENCES partners(id)" DEFER ",\n"
+    "  weight REAL CHECK (weight IS NULL OR weight >= 0),\n"
+    "  agreed_share REAL CHECK (agreed_share IS NULL OR agreed_share >= 0),\n"
+    "  PRIMARY KEY (agreement, partner)\n"
+    ") STRICT;\n",
+    "CREATE TABLE agreement_skills (\n"
+    "  agreement TEXT NOT NULL REFERENCES agreements(name) ON DELETE CASCADE" DEFER ",\n"
+    "  skill TEXT NOT NULL UNIQUE REFERENCES skills(id)" DEFER ",\n"
+    "  PRIMARY KEY (agreement, skill)\n"
+    ") STRICT;\n",
+    NULL};
 #undef DEFER
 
-static const char *const *const MIGRATIONS[SP_STORE_SCHEMA_VERSION] = {MIGRATION_V1, MIGRATION_V2};
+static const char *const *const MIGRATIONS[SP_STORE_SCHEMA_VERSION] = {MIGRATION_V1, MIGRATION_V2,
+                                                                       MIGRATION_V3};
 
 /* Every table, inputs first (in the order records may refer to each other), then outputs. The
  * SELECT text of sp_store_rows is made from these constants only. */
@@ -457,6 +490,9 @@ static const table_def TABLES[] = {
     {"redeploy_vacancies", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_vacancies")},
     {"redeploy_leaving_rates", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_leaving_rates")},
     {"redeploy_routes", SP_SCOPE_REDEPLOY, SELECT_ALL("redeploy_routes")},
+    {"agreements", SP_SCOPE_ECONOMICS, SELECT_ALL("agreements")},
+    {"agreement_partners", SP_SCOPE_ECONOMICS, SELECT_ALL("agreement_partners")},
+    {"agreement_skills", SP_SCOPE_ECONOMICS, SELECT_ALL("agreement_skills")},
     {"runs", 0, SELECT_ALL("runs")},
     {"plans", 0, "SELECT * FROM plans WHERE ?1 <= 0 OR id = ?1 ORDER BY rowid"},
     {"plan_objective", 0, SELECT_PLAN("plan_objective")},

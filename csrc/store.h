@@ -20,7 +20,7 @@ struct sp_store {
 
 /* Whose inputs a table holds (bits of table_def.input in store.c): the hash of a run covers
  * the input tables of its scope only. */
-enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2 };
+enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2, SP_SCOPE_ECONOMICS = 4 };
 
 /* Helpers of store.c shared with store_redeploy.c (see store.c for each). */
 int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what);

@@ -1,5 +1,6 @@
-/* Redeployment in the store (docs/schema.md "Redeployment"): scenarios saved from plain rows, a
- * consistent read of them, and the write of a result with its run.
+/* Input tables saved from plain rows: redeployment (docs/schema.md "Redeployment": scenarios, a
+ * consistent read of them, and the write of a result with its run) and the sharing agreements
+ * (docs/schema.md "Sharing agreements").
  *
  * Same rules as store.c: the SQL text is constant (one fixed INSERT per table; the caller's table
  * name only selects among them), every value bound, writes in one BEGIN IMMEDIATE transaction
@@ -60,6 +61,31 @@ static const char *const CLEAR_REDEPLOY =
     "DELETE FROM redeploy_routes; DELETE FROM redeploy_leaving_rates; "
     "DELETE FROM redeploy_vacancies; DELETE FROM redeploy_preferences; "
     "DELETE FROM redeploy_person_skills; DELETE FROM redeploy_people; DELETE FROM redeployments;";
+
+/* Sharing agreements (schema version 3); agreement_skills is derived from agreements.skills. */
+static const insert_def AGREEMENTS[] = {
+    {"agreements", 8,
+     "INSERT INTO agreements(name, skills, rule, fixed_share, fixed_rule, tolerance, total_cost, "
+     "members) VALUES (?1, coalesce(?2, 'all'), coalesce(?3, 'usage'), coalesce(?4, 0), "
+     "coalesce(?5, 'population'), coalesce(?6, 0), ?7, coalesce(?8, 'listed'))"},
+    {"agreement_partners", 4,
+     "INSERT INTO agreement_partners(agreement, partner, weight, agreed_share) VALUES (?1, ?2, "
+     "?3, ?4)"},
+};
+#define N_AGREEMENTS (sizeof AGREEMENTS / sizeof AGREEMENTS[0])
+
+static const char *const CLEAR_AGREEMENTS =
+    "DELETE FROM agreement_skills; DELETE FROM agreement_partners; DELETE FROM agreements;";
+
+/* One agreement_skills row per id of each agreements.skills list (trimmed; 'all' has none). */
+static const char *const DERIVE_AGREEMENT_SKILLS =
+    "INSERT INTO agreement_skills(agreement, skill) "
+    "WITH RECURSIVE part(agreement, item, rest) AS ("
+    " SELECT name, NULL, skills || ',' FROM agreements WHERE skills <> 'all'"
+    " UNION ALL"
+    " SELECT agreement, trim(substr(rest, 1, instr(rest, ',') - 1)),"
+    " substr(rest, instr(rest, ',') + 1) FROM part WHERE rest <> '')"
+    " SELECT agreement, item FROM part WHERE item IS NOT NULL AND item <> '' ORDER BY agreement";
 
 /* Result tables: ?1 is the run id, the caller's values follow. */
 static const insert_def RESULTS[] = {
@@ -164,20 +190,78 @@ static int insert_rows(sp_store *st, const insert_def *defs, size_t n_defs,
     return SP_OK;
 }
 
-int sp_store_save_redeployment(sp_store *st, const sp_table_rows *tables, size_t n_tables,
-                               sp_error *err)
+/* Checks the skills of the agreements just inserted and fills agreement_skills from them. */
+static int derive_agreement_skills(sp_store *st, sp_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = sps_prep(st,
+                      "SELECT name FROM agreements WHERE skills = 'all' AND "
+                      "(SELECT count(*) FROM agreements) > 1 LIMIT 1",
+                      &s, err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = sp_fail_field(err, "agreement", (const char *)sqlite3_column_text(s, 0), "skills",
+                           "\"all\" overlaps the other agreements (it must be the only one)");
+    else if (step != SQLITE_DONE)
+        rc = sps_db_fail(st, err, step, "checking the agreements");
+    sqlite3_finalize(s);
+    if (rc)
+        return rc;
+    if ((rc = sps_prep(st, DERIVE_AGREEMENT_SKILLS, &s, err)))
+        return rc;
+    step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (step == SQLITE_CONSTRAINT_UNIQUE || step == SQLITE_CONSTRAINT_PRIMARYKEY ||
+        step == SQLITE_CONSTRAINT)
+        return sp_fail_field(err, "table", "agreements", "skills",
+                             "a skill is listed twice, or in two agreements (a skill may be in "
+                             "one agreement only)");
+    if (step != SQLITE_DONE)
+        return sps_db_fail(st, err, step, "listing the agreements' skills");
+    /* name the unknown id (the foreign key check that follows only knows the row) */
+    static const struct { const char *sql, *field, *kind; } unknown[] = {
+        {"SELECT agreement, skill FROM agreement_skills WHERE skill NOT IN (SELECT id FROM "
+         "skills) ORDER BY rowid LIMIT 1", "skills", "skill"},
+        {"SELECT agreement, partner FROM agreement_partners WHERE partner NOT IN (SELECT id FROM "
+         "partners) ORDER BY rowid LIMIT 1", "partners", "partner"},
+    };
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0] && !rc; i++) {
+        if ((rc = sps_prep(st, unknown[i].sql, &s, err)))
+            return rc;
+        step = sqlite3_step(s);
+        if (step == SQLITE_ROW)
+            rc = sp_fail_field(err, "agreement", (const char *)sqlite3_column_text(s, 0),
+                               unknown[i].field, "unknown %s '%.100s' (not in the pool)",
+                               unknown[i].kind, (const char *)sqlite3_column_text(s, 1));
+        else if (step != SQLITE_DONE)
+            rc = sps_db_fail(st, err, step, "checking the agreements");
+        sqlite3_finalize(s);
+    }
+    return rc;
+}
+
+/* Replaces the input tables of defs (cleared by clear) with the given rows in one BEGIN IMMEDIATE
+ * transaction; derive (may be NULL) runs after the inserts; references are checked before
+ * COMMIT. what names the data in messages. */
+static int save_inputs(sp_store *st, const insert_def *defs, size_t n_defs, const char *clear,
+                       int (*derive)(sp_store *, sp_error *), const char *what,
+                       const sp_table_rows *tables, size_t n_tables, sp_error *err)
 {
     if (st->readonly)
-        return sp_fail(err, SP_EREADONLY,
-                       "database '%.200s': read-only; the redeployment was not saved", st->path);
-    int rc = check_tables(INPUTS, N_INPUTS, tables, n_tables, err);
+        return sp_fail(err, SP_EREADONLY, "database '%.200s': read-only; the %s were not saved",
+                       st->path, what);
+    int rc = check_tables(defs, n_defs, tables, n_tables, err);
     if (rc)
         return rc;
     if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
-    rc = sps_exec(st, CLEAR_REDEPLOY, err);
+    rc = sps_exec(st, clear, err);
     if (!rc)
-        rc = insert_rows(st, INPUTS, N_INPUTS, tables, n_tables, 0, err);
+        rc = insert_rows(st, defs, n_defs, tables, n_tables, 0, err);
+    if (!rc && derive)
+        rc = derive(st, err);
     if (!rc)
         rc = sps_fk_check(st, err);
     if (!rc)
@@ -188,6 +272,20 @@ int sp_store_save_redeployment(sp_store *st, const sp_table_rows *tables, size_t
     }
     sp_ok(err);
     return SP_OK;
+}
+
+int sp_store_save_redeployment(sp_store *st, const sp_table_rows *tables, size_t n_tables,
+                               sp_error *err)
+{
+    return save_inputs(st, INPUTS, N_INPUTS, CLEAR_REDEPLOY, NULL, "redeployment scenarios",
+                       tables, n_tables, err);
+}
+
+int sp_store_save_agreements(sp_store *st, const sp_table_rows *tables, size_t n_tables,
+                             sp_error *err)
+{
+    return save_inputs(st, AGREEMENTS, N_AGREEMENTS, CLEAR_AGREEMENTS, derive_agreement_skills,
+                       "sharing agreements", tables, n_tables, err);
 }
 
 int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *st, sp_error *err)

@@ -262,7 +262,7 @@ enum {
     SP_EDB = -11        /* any other SQLite failure (I/O error, disk full...): message has its text */
 };
 
-enum { SP_STORE_SCHEMA_VERSION = 2 };
+enum { SP_STORE_SCHEMA_VERSION = 3 };
 enum { SP_STORE_READONLY = 1 }; /* sp_store_open flags */
 
 typedef struct sp_store sp_store;
@@ -374,6 +374,15 @@ typedef struct sp_table_rows {
  * the table and row (SP_EINVAL). tables are borrowed. */
 int sp_store_save_redeployment(sp_store *store, const sp_table_rows *tables, size_t n_tables,
                                sp_error *err);
+/* Replaces the sharing agreements (docs/schema.md "Sharing agreements"): rows of agreements
+ * (name, skills, rule, fixed_share, fixed_rule, tolerance, total_cost, members; NULL takes the
+ * column's default) and agreement_partners (agreement, partner, weight, agreed_share), a table not
+ * given being left empty, in one BEGIN IMMEDIATE transaction. agreement_skills is derived from
+ * agreements.skills ('all' or comma-separated skill ids); a skill in two agreements, an 'all'
+ * agreement beside others, or a reference to a missing partner or skill is refused (SP_EINVAL,
+ * naming the table and row). tables are borrowed. */
+int sp_store_save_agreements(sp_store *store, const sp_table_rows *tables, size_t n_tables,
+                             sp_error *err);
 /* A consistent read of the redeployment inputs: opens a read transaction and notes the time,
  * PRAGMA data_version and the SHA-256 of the redeployment inputs (redeploy_* input tables plus
  * partners, sites, travel_minutes and skills). Read the tables with sp_store_rows, then end the

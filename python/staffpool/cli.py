@@ -230,6 +230,7 @@ def _pool_line(pool: Pool) -> str:
 def _cmd_init(args: argparse.Namespace, out: _Out) -> int:
     from .store import Store
 
+    from .economics import demo_agreements
     from .redeploy import Redeployment
 
     pool = Pool.demo() if args.demo else None
@@ -237,20 +238,24 @@ def _cmd_init(args: argparse.Namespace, out: _Out) -> int:
         if pool is not None:
             store.save_pool(pool)
             store.save_redeployment(Redeployment.demo(), "demo")
-    out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}, and the demo "
-                                       "reorganisation (`staffpool redeploy`)" if pool else
+            store.save_agreements(demo_agreements())
+    out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}, its sharing "
+                                       "agreements (`staffpool report --economics`) and the "
+                                       "demo reorganisation (`staffpool redeploy`)" if pool else
                                        " (empty: `staffpool import` a pool next)"))
     out.json({"database": args.db, "demo": bool(args.demo)})
     return EXIT_PLAN
 
 
 def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
-    from .csvio import csv_location, has_redeployment, read_pool, read_redeployment
+    from .csvio import (csv_location, has_agreements, has_redeployment, read_agreements,
+                        read_pool, read_redeployment)
 
     with _open(args) as store:  # first: a wrong database path is exit 5, not a CSV error
         out.progress(f"reading CSV files from {args.dir}")
         pool = read_pool(args.dir)
         redeploy = read_redeployment(args.dir) if has_redeployment(args.dir) else None
+        agreements = read_agreements(args.dir, pool) if has_agreements(args.dir) else None
         out.progress("saving the pool")
         store.save_pool(pool)
         if redeploy is not None:
@@ -260,6 +265,9 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
             except ValidationError as e:
                 raise ValidationError(csv_location(str(e), redeploy[1]), e.record,
                                       e.field) from None
+        if agreements is not None:
+            out.progress("saving the sharing agreements")
+            store.save_agreements(agreements)
     out.result(f"imported {args.dir} into {args.db}: {_pool_line(pool)}")
     out.json({"database": args.db, "imported": args.dir,
               **{k: len(pool.records(k)) for k in ("partners", "sites", "skills", "staff",

@@ -20,7 +20,7 @@ import math
 import os
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, List, Optional, Sequence
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 from .errors import StaffpoolError, ValidationError
 
@@ -84,7 +84,8 @@ def add_subcommands(subparsers: Any, parents: Optional[Sequence[argparse.Argumen
     p.add_argument("--withdraw", action="append", default=[], metavar="PARTNER")
     p.add_argument("--grow", action="append", default=[], metavar="[PARTNER:]SKILL=PCT")
     p.add_argument("--agreements", default=None, metavar="FILE",
-                   help="sharing agreements, JSON (docs/economics.md; default: usage split)")
+                   help="sharing agreements, JSON (docs/economics.md; default: the agreements "
+                        "stored in the database, else a usage split)")
     _analysis_options(p)
 
 
@@ -96,7 +97,8 @@ def add_report_options(report_parser: argparse.ArgumentParser) -> None:
              "the agreements' shares and the value of pooling (each partner alone vs pooled)")
     report_parser.add_argument("--agreements", default=None, metavar="FILE",
                                help="with --economics: sharing agreements, JSON "
-                                    "(docs/economics.md)")
+                                    "(docs/economics.md; default: the agreements stored in the "
+                                    "database, else a usage split)")
     report_parser.add_argument("--fixed-share", type=float, default=0.3, metavar="F",
                                help="with --economics: fixed part of the fixed+variable rule "
                                     "(default 0.3, split by population)")
@@ -109,10 +111,24 @@ def add_report_options(report_parser: argparse.ArgumentParser) -> None:
 # ---- helpers -----------------------------------------------------------------------------------
 
 def _load_pool(args: argparse.Namespace) -> Any:
+    return _load(args)[0]
+
+
+def _load(args: argparse.Namespace) -> Tuple[Any, Any, str]:
+    """(pool, agreements, where the agreements came from): the --agreements FILE when given,
+    else the agreements stored in the database, else None (one usage split of every skill)."""
+    from .economics import parse_agreements
     from .store import Store
 
+    override = getattr(args, "agreements", None)
+    agreements = parse_agreements(override) if override else None
     with Store(args.db, readonly=True, busy_timeout=args.busy_timeout) as store:
-        return store.load_pool()
+        pool = store.load_pool()
+        if agreements is None:
+            stored = store.agreements()
+            if stored:
+                return pool, stored, "database"
+    return pool, agreements, ("file " + override) if override else "default (usage split)"
 
 
 @contextmanager
@@ -188,8 +204,7 @@ def cmd_report_economics(args: argparse.Namespace, out: Any) -> int:
                             value_of_pooling)
     from .scenarios import alone, base, sweep
 
-    agreements = parse_agreements(args.agreements) if args.agreements else None
-    pool = _load_pool(args)
+    pool, agreements, source = _load(args)
     data = pool.to_dict()
     partners = [p["id"] for p in data["partners"]
                 if any(d["partner"] == p["id"] for d in data["demand"])]
@@ -206,6 +221,7 @@ def cmd_report_economics(args: argparse.Namespace, out: Any) -> int:
                          "stopped_by": pooled["stopped_by"]},
               "rules": _records(rules), "agreements": [a.to_dict() for a in
                                                        parse_agreements(agreements)],
+              "agreements_source": source,
               "shares": _records(shares), "partner_totals": _records(totals),
               "value_of_pooling": _records(value)})
     total = rules["cost_usage"].sum()
@@ -226,7 +242,7 @@ def cmd_report_economics(args: argparse.Namespace, out: Any) -> int:
                 + ("re-balanced to actual use" if rules[f"rebalanced_{rule}"].iloc[0]
                    else "agreed split stands")
                 for rule in ("usage", "fixed_variable")) if len(rules) else "",
-            "", "Agreements: " + "; ".join(
+            "", f"Agreements ({source}): " + "; ".join(
                 f"{a} ({r}; largest move from the agreed split {dev:.1%}, tolerance {tol:.1%}: "
                 f"{'re-balanced' if rb else 'agreed split stands'})"
                 for a, r, dev, tol, rb in shares.drop_duplicates("agreement")[
@@ -311,7 +327,6 @@ def parse_grow(text: str) -> dict:
 
 def cmd_scenario(args: argparse.Namespace, out: Any) -> int:
     """`staffpool scenario DB --withdraw PARTNER | --grow [PARTNER:]SKILL=PCT`."""
-    from .economics import parse_agreements
     from .resilience import withdrawal
     from .scenarios import base, compare_to_base, digests_to_frame, sweep
 
@@ -319,10 +334,9 @@ def cmd_scenario(args: argparse.Namespace, out: Any) -> int:
         raise ValidationError("scenario: give --withdraw PARTNER or --grow SKILL=PCT",
                               "scenario", "withdraw")
     grows = [parse_grow(g) for g in args.grow]
-    agreements = parse_agreements(args.agreements) if args.agreements else None
-    pool = _load_pool(args)
+    pool, agreements, source = _load(args)
     data = pool.to_dict()
-    result: dict = {"withdrawals": [], "growth": []}
+    result: dict = {"withdrawals": [], "growth": [], "agreements_source": source}
     text: List[str] = []
     with _client(args) as client:
         for partner in args.withdraw:
@@ -344,7 +358,7 @@ def cmd_scenario(args: argparse.Namespace, out: Any) -> int:
                 "", f"What {partner} faces alone (its own staff, its own demand)",
                 _table(w.alone, ["metric", "pooled", "alone", "change"]),
                 "", "Costs re-shared under the agreements"
-                    + (" (default: usage split)" if agreements is None else ""),
+                    + f" ({source})",
                 _table(w.costs, ["partner", "cost_borne_before", "cost_borne_after",
                                  "cost_change", "cost_per_hour_before", "cost_per_hour_after"],
                        ["partner", "before", "after", "change", "per hour before",

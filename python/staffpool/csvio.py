@@ -165,7 +165,8 @@ def read_pool(directory: str) -> Pool:
     (a ValidationError) listing every problem by file, line and column."""
     if not os.path.isdir(directory):
         raise ValidationError(f"{directory}: not a directory of CSV files", directory, "")
-    known = set(COLUMNS) | set(OUTPUT_FILES) | set(REDEPLOY_REQUIRED) | set(REDEPLOY_OUTPUT_FILES)
+    known = set(COLUMNS) | set(OUTPUT_FILES) | set(REDEPLOY_REQUIRED) | \
+        set(REDEPLOY_OUTPUT_FILES) | set(AGREEMENT_FILES) | {"agreement_skills"}
     for entry in sorted(os.listdir(directory)):
         if entry.endswith(".csv") and entry[:-4] not in known:
             raise ValidationError(f"{entry}: unknown file (expected "
@@ -361,11 +362,12 @@ def export_csv_dir(store: Any, directory: str, plan_id: Optional[int],
     """Every input table (in the import format; redeployment inputs included), the run history,
     the plan's tables (when there is a plan) and one redeployment result's tables (when
     redeploy_run is given) into directory; returns the files written."""
-    from .store import INPUT_TABLES, PLAN_TABLES, REDEPLOY_INPUT_TABLES, REDEPLOY_RESULT_TABLES
+    from .store import (AGREEMENT_TABLES, INPUT_TABLES, PLAN_TABLES, REDEPLOY_INPUT_TABLES,
+                        REDEPLOY_RESULT_TABLES)
 
     os.makedirs(directory, exist_ok=True)
     written = []
-    tables = list(INPUT_TABLES) + list(REDEPLOY_INPUT_TABLES) + ["runs"]
+    tables = list(INPUT_TABLES) + list(REDEPLOY_INPUT_TABLES) + list(AGREEMENT_TABLES) + ["runs"]
     if plan_id is not None:
         tables += ["plans"] + list(PLAN_TABLES)
     if redeploy_run is not None:
@@ -555,6 +557,108 @@ def read_redeployment(directory: str) -> Tuple[Dict[str, List[tuple]], Dict[str,
     if errors:
         raise CsvImportError(errors)
     return tables, lines
+
+
+# ---- sharing agreements (docs/schema.md "Sharing agreements") -----------------------------------
+
+AGREEMENT_FILES: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
+    "agreements": (("name",), ("skills", "rule", "fixed_share", "fixed_rule", "tolerance",
+                               "total_cost", "members")),
+    "agreement_partners": (("agreement", "partner"), ("weight", "agreed_share")),
+}
+
+
+def _agreement_error(row: _Row, e: ValidationError) -> str:
+    """An `economics.Agreement` error ("agreement 'a': field: why") at row's file and line, with
+    the column when the field is one."""
+    why = str(e)
+    if e.record and why.startswith(f"{e.record}: "):
+        why = why[len(e.record) + 2:]
+    if e.field in row.header:
+        if why.startswith(f"{e.field}: "):
+            why = why[len(e.field) + 2:]
+        return f"{row.where(e.field)}: {why}"
+    return f"{row.where()}: {why}"
+
+
+def has_agreements(directory: str) -> bool:
+    return any(os.path.exists(os.path.join(directory, f"{t}.csv")) for t in AGREEMENT_FILES)
+
+
+def read_agreements(directory: str, pool: Any = None) -> List[Any]:
+    """The sharing agreements in directory's agreements.csv and agreement_partners.csv, as
+    `economics.Agreement` objects; partner and skill ids are checked against pool when given.
+    Raises CsvImportError naming file, line and column."""
+    from .economics import agreements_from_frames, check_skills
+
+    errors: List[str] = []
+    heads: List[Tuple[_Row, dict]] = []
+    members: List[Tuple[_Row, dict]] = []
+    partners = skills = None
+    if pool is not None:
+        partners = {p["id"] for p in pool.records("partners")}
+        skills = {k["id"] for k in pool.records("skills")}
+    if not os.path.exists(os.path.join(directory, "agreements.csv")):
+        errors.append("agreements.csv: missing (agreement_partners.csv needs it)")
+    try:
+        for row in _read(directory, "agreements", AGREEMENT_FILES["agreements"]):
+            try:
+                d = {"name": row.text("name", True), "skills": row.text("skills"),
+                     "rule": row.text("rule"), "fixed_share": row.number("fixed_share"),
+                     "fixed_rule": row.text("fixed_rule"), "tolerance": row.number("tolerance"),
+                     "total_cost": row.number("total_cost"), "members": row.text("members")}
+                first = next((r for r, h in heads if h["name"] == d["name"]), None)
+                if first is not None:
+                    raise row.fail("name", f"agreement {d['name']!r} is already on line "
+                                           f"{first.line}")
+                if skills is not None and d["skills"] not in (None, "all"):
+                    for k in (x.strip() for x in d["skills"].split(",")):
+                        if k and k not in skills:
+                            raise row.fail("skills", f"unknown skill {k!r} (not in skills.csv)")
+                heads.append((row, {k: v for k, v in d.items() if v is not None}))
+            except ValidationError as e:
+                errors.append(str(e))
+        names = {h["name"] for _, h in heads}
+        for row in _read(directory, "agreement_partners", AGREEMENT_FILES["agreement_partners"]):
+            try:
+                m = {"agreement": row.text("agreement", True),
+                     "partner": row.text("partner", True), "weight": row.number("weight"),
+                     "agreed_share": row.number("agreed_share")}
+                if m["agreement"] not in names:
+                    raise row.fail("agreement", f"no agreement {m['agreement']!r} in "
+                                                "agreements.csv")
+                if partners is not None and m["partner"] not in partners:
+                    raise row.fail("partner", f"unknown partner {m['partner']!r} (not in "
+                                              "partners.csv)")
+                first = next((r for r, x in members if (x["agreement"], x["partner"]) ==
+                              (m["agreement"], m["partner"])), None)
+                if first is not None:
+                    raise row.fail("partner", f"partner {m['partner']!r} is already listed for "
+                                              f"this agreement on line {first.line}")
+                for column in ("weight", "agreed_share"):
+                    if m[column] is not None and m[column] < 0:
+                        raise row.fail(column, f"must be >= 0 (got {m[column]!r})")
+                members.append((row, m))
+            except ValidationError as e:
+                errors.append(str(e))
+    except ValidationError as e:  # a bad header
+        errors.append(str(e))
+    out = []
+    for row, head in heads:
+        mine = [m for _, m in members if m["agreement"] == head["name"]]
+        try:
+            out.extend(agreements_from_frames([head], mine))
+        except ValidationError as e:
+            errors.append(_agreement_error(row, e))
+    if not errors:
+        try:
+            check_skills(out)
+        except ValidationError as e:
+            row = next(r for r, h in heads if f"agreement {h['name']!r}" == e.record)
+            errors.append(_agreement_error(row, e))
+    if errors:
+        raise CsvImportError(errors)
+    return out
 
 
 def csv_location(message: str, lines: Dict[str, List[int]]) -> str:

@@ -1,7 +1,7 @@
 """Partner economics: cost sharing under agreed rules, and the value of pooling (docs/economics.md).
 
 Sharing agreements are plain data, one per service or skill family, so they can come from code, a
-JSON file, DataFrames or (later) a database table:
+JSON file, DataFrames or the database (`staffpool.Store.agreements`; docs/schema.md):
 
     {"name": "regulatory", "skills": "all", "rule": "fixed_variable", "fixed_share": 0.3,
      "fixed_rule": "population", "tolerance": 0.03}
@@ -150,10 +150,13 @@ class Agreement:
 
 
 def agreements_from_frames(agreements: Any, members: Any = None) -> List[Agreement]:
-    """Agreements from DataFrames shaped like the planned store tables (docs/economics.md):
-    ``agreements`` (name, skills, rule, fixed_share, fixed_rule, tolerance, total_cost; skills is
-    "all" or comma-separated ids) and optional ``members`` (agreement, partner, weight,
-    agreed_share: one row per partner party to an agreement)."""
+    """Agreements from DataFrames (or lists of dicts) shaped like the store tables
+    (docs/schema.md "Sharing agreements"): ``agreements`` (name, skills, rule, fixed_share,
+    fixed_rule, tolerance, total_cost, members; skills is "all" or comma-separated ids) and
+    optional ``members`` (agreement, partner, weight, agreed_share: one row per partner listed for
+    an agreement). The listed partners are the agreement's partners (none listed: every partner),
+    unless its ``members`` is "all": then every partner is party to it and the rows only give
+    weights and agreed shares."""
     rows = agreements.to_dict("records") if hasattr(agreements, "to_dict") else list(agreements)
     mem = [] if members is None else (members.to_dict("records") if hasattr(members, "to_dict")
                                       else list(members))
@@ -161,9 +164,15 @@ def agreements_from_frames(agreements: Any, members: Any = None) -> List[Agreeme
     for r in rows:
         d = {k: v for k, v in r.items() if k in ("name", "skills", "rule", "fixed_share",
                                                   "fixed_rule", "tolerance", "total_cost")}
+        every = r.get("members") == "all"
+        if r.get("members") not in (None, "all", "listed") and _present(r.get("members")):
+            raise ValidationError(f"agreement {r.get('name')!r}: members: must be 'listed' or "
+                                  f"'all' (got {r['members']!r})", f"agreement {r.get('name')!r}",
+                                  "members")
         mine = [m for m in mem if m["agreement"] == r["name"]]
         if mine:
-            d["partners"] = [m["partner"] for m in mine]
+            if not every:
+                d["partners"] = [m["partner"] for m in mine]
             w = {m["partner"]: m["weight"] for m in mine if _present(m.get("weight"))}
             a = {m["partner"]: m["agreed_share"] for m in mine if _present(m.get("agreed_share"))}
             if w:
@@ -202,6 +211,71 @@ def parse_agreements(agreements: Any) -> List[Agreement]:
         if names.count(n) > 1:
             raise ValidationError(f"agreement {n!r}: name: used twice", f"agreement {n!r}", "name")
     return out
+
+
+def check_skills(agreements: Sequence[Agreement]) -> Dict[str, str]:
+    """Checks that a skill is in one agreement only (and "all" is the only agreement when
+    used); returns skill -> agreement name."""
+    seen: Dict[str, str] = {}
+    for a in agreements:
+        if a.skills == "all":
+            if len(agreements) > 1:
+                raise ValidationError(f"agreement {a.name!r}: skills: \"all\" overlaps the other "
+                                      f"agreements", f"agreement {a.name!r}", "skills")
+            continue
+        for k in a.skills:
+            if k in seen:
+                raise ValidationError(f"agreement {a.name!r}: skills: {k!r} is already in "
+                                      f"agreement {seen[k]!r}", f"agreement {a.name!r}", "skills")
+            seen[k] = a.name
+    return seen
+
+
+def agreement_rows(agreements: Any) -> Tuple[List[dict], List[dict]]:
+    """The rows of the store tables agreements and agreement_partners for some agreements
+    (anything `parse_agreements` takes), the inverse of `agreements_from_frames`."""
+    ags = parse_agreements(agreements) if agreements is not None else []
+    check_skills(ags)
+    heads, members = [], []
+    for a in ags:
+        listed = list(a.partners) if a.partners is not None else []
+        extra = [] if a.partners is not None else [  # weights of an every-partner agreement
+            p for m in (a.weights or {}, a.agreed_shares or {}) for p in m]
+        every = a.partners is None and bool(extra)
+        heads.append({"name": a.name, "skills": "all" if a.skills == "all" else ",".join(a.skills),
+                      "rule": a.rule, "fixed_share": float(a.fixed_share),
+                      "fixed_rule": a.fixed_rule, "tolerance": float(a.tolerance),
+                      "total_cost": None if a.total_cost is None else float(a.total_cost),
+                      "members": "all" if every else "listed"})
+        for p in dict.fromkeys(listed + extra):
+            w = (a.weights or {}).get(p)
+            g = (a.agreed_shares or {}).get(p)
+            members.append({"agreement": a.name, "partner": p,
+                            "weight": None if w is None else float(w),
+                            "agreed_share": None if g is None else float(g)})
+    return heads, members
+
+
+DEMO_DISTRICTS = ("WBD", "AVD", "HFD", "FMD", "KSD", "BDD")
+
+
+def demo_agreements() -> List[Agreement]:
+    """The demo pool's sharing agreements (what `staffpool init --demo` stores): environmental
+    health fixed + variable (30% by population, the rest by usage, 3% tolerance) and licensing
+    by population, both between the six districts (the county has no such duties), and the
+    other skills (trading standards and animal health) by usage between every partner (3%
+    tolerance)."""
+    return [
+        Agreement("environmental health",
+                  skills=("food", "hs", "noise", "contam", "air", "housing"),
+                  rule="fixed_variable", partners=DEMO_DISTRICTS, fixed_share=0.3,
+                  fixed_rule="population", tolerance=0.03),
+        Agreement("licensing", skills=("licensing", "taxi"), rule="population",
+                  partners=DEMO_DISTRICTS),
+        Agreement("trading standards and animal health",
+                  skills=("animal", "product", "metrology", "fairtrade"), rule="usage",
+                  tolerance=0.03),
+    ]
 
 
 # ---- usage: hours and cost per (partner, skill) ------------------------------------------------
@@ -319,18 +393,7 @@ def cost_shares(source: Any, pool: Any, agreements: Any = None,
     population = {p["id"]: float(p.get("population") or 0) for p in partner_recs}
     all_partners = [p["id"] for p in partner_recs if p["id"] not in excluded]
     ags = parse_agreements(agreements)
-    seen: Dict[str, str] = {}
-    for a in ags:
-        if a.skills == "all":
-            if len(ags) > 1:
-                raise ValidationError(f"agreement {a.name!r}: skills: \"all\" overlaps the other "
-                                      f"agreements", f"agreement {a.name!r}", "skills")
-            continue
-        for k in a.skills:
-            if k in seen:
-                raise ValidationError(f"agreement {a.name!r}: skills: {k!r} is already in "
-                                      f"agreement {seen[k]!r}", f"agreement {a.name!r}", "skills")
-            seen[k] = a.name
+    seen = check_skills(ags)
     if not any(a.skills == "all" for a in ags):
         rest = sorted({r["skill"] for r in rows if r["skill"] not in seen
                        and (r.get("hours_received", 0) > 0 or r.get("cost", 0) > 0

@@ -183,6 +183,16 @@ class RedeployRun:
         return self.result.has_plan
 
 
+# ---- sharing agreements (docs/schema.md "Sharing agreements"; schema version 3) ------------------
+
+AGREEMENT_TABLES = ("agreements", "agreement_partners")
+AGREEMENT_COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "agreements": ("name", "skills", "rule", "fixed_share", "fixed_rule", "tolerance",
+                   "total_cost", "members"),
+    "agreement_partners": ("agreement", "partner", "weight", "agreed_share"),
+}
+
+
 def _values(rows: List[tuple], keep: list) -> Any:
     """A C array of sp_value for rows (row by row); C strings are kept alive in keep."""
     flat = [v for row in rows for v in row]
@@ -210,7 +220,8 @@ def _table_rows(tables: Dict[str, List[tuple]], keep: list) -> Tuple[Any, int]:
         keep.append(cname)
         arr[k].table = cname
         arr[k].rows = len(rows)
-        arr[k].columns = len(rows[0]) if rows else len(REDEPLOY_COLUMNS.get(name, ()))
+        arr[k].columns = len(rows[0]) if rows else len(
+            REDEPLOY_COLUMNS.get(name) or AGREEMENT_COLUMNS.get(name, ()))
         if name == "redeploy_results":
             arr[k].columns = len(RESULT_COLUMNS) if not rows else len(rows[0])
         arr[k].values = _values(rows, keep)
@@ -596,6 +607,39 @@ class Store:
         _check(lib.sp_store_record_run(run, self._handle(), ffi.NULL, _b(command), _b(status),
                                        _b(message), float(seconds), err), err)
         return int(run[0])
+
+    # ---- sharing agreements ----------------------------------------------------------------
+
+    def save_agreement_rows(self, tables: Dict[str, List[tuple]]) -> None:
+        """Replaces the sharing agreements with these rows (table -> rows in AGREEMENT_COLUMNS
+        order; a table not given is emptied), in one transaction (docs/schema.md)."""
+        for name in tables:
+            if name not in AGREEMENT_COLUMNS:
+                raise ValidationError(f"table {name!r}: not an agreement table", name, "")
+        keep: list = []
+        arr, n = _table_rows(tables, keep)
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_save_agreements(self._handle(), arr, n, err), err)
+
+    def save_agreements(self, agreements: Any) -> None:
+        """Stores the sharing agreements (a list of `economics.Agreement` or dicts, or anything
+        `economics.parse_agreements` takes; [] removes them all), replacing the stored ones in
+        one transaction. Their partners and skills must be the pool's."""
+        from .economics import agreement_rows
+
+        heads, members = agreement_rows(list(agreements) if isinstance(agreements, (list, tuple))
+                                        else agreements)
+        self.save_agreement_rows({
+            t: [tuple(r[c] for c in AGREEMENT_COLUMNS[t]) for r in rows]
+            for t, rows in (("agreements", heads), ("agreement_partners", members))})
+
+    def agreements(self) -> List[Any]:
+        """The stored sharing agreements as `economics.Agreement` objects, in stored order
+        ([] when none are stored), ready for `economics.cost_shares`."""
+        from .economics import agreements_from_frames
+
+        return agreements_from_frames(self.records("agreements"),
+                                      self.records("agreement_partners"))
 
     # ---- redeployment ----------------------------------------------------------------------
 

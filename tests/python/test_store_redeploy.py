@@ -158,12 +158,14 @@ def test_migration_from_version_1(tmp_path, demo_db):
     old = str(tmp_path / "v1.db")
     con = sqlite3.connect(demo_db)
     v1_tables = [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'redeploy%'")]
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'redeploy%' "
+        "AND name NOT LIKE 'agreement%'")]
     con.close()
     import shutil
     shutil.copy(demo_db, old)
     con = sqlite3.connect(old)
-    for t in ("redeploy_pool_work", "redeploy_fills", "redeploy_outcomes", "redeploy_objective",
+    for t in ("agreement_skills", "agreement_partners", "agreements",  # version 3
+              "redeploy_pool_work", "redeploy_fills", "redeploy_outcomes", "redeploy_objective",
               "redeploy_results", "redeploy_routes", "redeploy_leaving_rates",
               "redeploy_vacancies", "redeploy_preferences", "redeploy_person_skills",
               "redeploy_people", "redeployments"):
@@ -180,7 +182,7 @@ def test_migration_from_version_1(tmp_path, demo_db):
         assert db.records("redeployments") == []
         db.check()
     con = sqlite3.connect(old)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 3  # through 2 to 3
     assert set(v1_tables) <= {r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
     con.close()
