@@ -260,6 +260,12 @@ class Pool:
                 f"{len(r['skills'])} skills, {self.periods} periods, {len(r['demand'])} demand "
                 f"records>")
 
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks (staffpool.html)."""
+        from .html import pool_html
+
+        return pool_html(self)
+
     def to_dict(self) -> dict:
         """The pool as a scenario (docs/scenario-format.md)."""
         out: dict = {"format": SCENARIO_FORMAT, "version": SCENARIO_VERSION, "name": self.name,

@@ -715,6 +715,12 @@ class RedeploymentResult:
         return (f"<RedeploymentResult {self.status}: {t.redeployed} redeployed, {t.redundant} "
                 f"redundant, net cost {t.net_cost:,.0f}, {self.seconds:.2f} s>")
 
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks (staffpool.html)."""
+        from .html import redeployment_html
+
+        return redeployment_html(self)
+
 
 def solve_redeployment(rd: Redeployment, time_limit: Optional[float] = None, gap: float = 1e-6,
                        log_level: int = 0) -> RedeploymentResult:

@@ -170,3 +170,9 @@ class Solution:
         gap = "" if self.status == "optimal" else f", gap {self.gap:.2%}"
         return (f"<Solution {self.status}{gap}: {len(self.assignments)} assignments, "
                 f"{sum(u.hours_unmet for u in self.unmet):.1f} h unmet, {self.seconds:.2f} s>")
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks (staffpool.html)."""
+        from .html import solution_html
+
+        return solution_html(self)
