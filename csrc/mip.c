@@ -459,9 +459,26 @@ static int cmp_priced(const void *a, const void *b)
 
 /* One pricing round: brings in the inactive columns whose reduced cost is negative, at most
  * `per_group` of each group, most negative first. Returns how many came in. */
+/* Keeps, of the priced columns in list[0..n), the `per_group` most negative of each group, in
+ * place; returns how many are kept. */
+static size_t best_per_group(priced *list, size_t n, int per_group)
+{
+    qsort(list, n, sizeof *list, cmp_priced);
+    size_t kept = 0;
+    for (size_t i = 0; i < n;) {
+        size_t end = i;
+        while (end < n && list[end].group == list[i].group)
+            end++;
+        for (size_t k = i; k < end && k < i + (size_t)per_group; k++)
+            list[kept++] = list[k];
+        i = end;
+    }
+    return kept;
+}
+
 static size_t price_columns(run *r, const sp_mip *mip, int per_group)
 {
-    size_t n = 0, added = 0;
+    size_t n = 0;
     for (size_t j = 1; j <= mip->n_cols; j++) {
         if (r->active[j])
             continue;
@@ -469,16 +486,10 @@ static size_t price_columns(run *r, const sp_mip *mip, int per_group)
         if (d < -1e-9)
             r->pricing[n++] = (priced){d, mip->col_group[j - 1], (int)j};
     }
-    qsort(r->pricing, n, sizeof *r->pricing, cmp_priced);
-    for (size_t i = 0; i < n; i++) {
-        int taken = 0;
-        while (i + taken < n && r->pricing[i + taken].group == r->pricing[i].group)
-            taken++;
-        for (int k = 0; k < taken && k < per_group; k++)
-            activate(r, mip, r->pricing[i + k].col, HUGE_VAL), added++;
-        i += taken - 1;
-    }
-    return added;
+    n = best_per_group(r->pricing, n, per_group);
+    for (size_t i = 0; i < n; i++)
+        activate(r, mip, r->pricing[i].col, HUGE_VAL);
+    return n;
 }
 
 /* Solves block b of the model alone (its rows and columns, linking rows dropped) under the
@@ -507,8 +518,11 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         if (!col_map[j])
             continue;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
-        glp_set_col_bnds(sub, col_map[j], ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
-                         lb, ub == HUGE_VAL ? 0.0 : ub);
+        if (mip->col_lazy[j]) /* priced in below, as in the whole LP */
+            glp_set_col_bnds(sub, col_map[j], GLP_FX, 0.0, 0.0);
+        else
+            glp_set_col_bnds(sub, col_map[j], ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
+                             lb, ub == HUGE_VAL ? 0.0 : ub);
         glp_set_obj_coef(sub, col_map[j], glp_get_obj_coef(lp, (int)j + 1));
     }
     for (size_t k = 0; k < mip->n_coefs; k++) {
@@ -525,8 +539,28 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
     smcp.meth = GLP_PRIMAL;
-    smcp.tm_lim = remaining_ms(r);
-    int ok = glp_simplex(sub, &smcp) == 0 && glp_get_status(sub) == GLP_OPT;
+    int ok;
+    for (;;) {
+        smcp.tm_lim = remaining_ms(r);
+        ok = glp_simplex(sub, &smcp) == 0 && glp_get_status(sub) == GLP_OPT;
+        if (!ok)
+            break;
+        size_t n = 0;
+        for (size_t j = 0; j < mip->n_cols; j++)
+            if (col_map[j] && mip->col_lazy[j] && glp_get_col_type(sub, col_map[j]) == GLP_FX) {
+                double d = glp_get_col_dual(sub, col_map[j]);
+                if (d < -1e-9)
+                    r->pricing[n++] = (priced){d, mip->col_group[j], (int)j};
+            }
+        n = best_per_group(r->pricing, n, 2);
+        if (!n)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            int j = r->pricing[i].col;
+            glp_set_col_bnds(sub, col_map[j], mip->col_ub[j] == HUGE_VAL ? GLP_LO : GLP_DB,
+                             mip->col_lb[j], mip->col_ub[j] == HUGE_VAL ? 0.0 : mip->col_ub[j]);
+        }
+    }
     if (ok) {
         for (size_t i = 0; i < mip->n_rows; i++)
             if (row_map[i])
@@ -789,8 +823,10 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     r->start_given = 0;
     r->best_bound = *bound;
     ret = glp_intopt(r->lp, &iocp);
-    int over_budget = r->stage_deadline != HUGE_VAL && sp_now() >= r->stage_deadline &&
-                      sp_now() < r->deadline;
+    /* A stop before the solve's deadline, when this stage had a budget, is the budget's: GLPK's
+     * own clock (whole milliseconds, started a little later) may end it just before ours. */
+    int over_budget = r->stage_deadline != HUGE_VAL && r->stop_reason == SP_STOP_NONE &&
+                      (ret == GLP_ETMLIM || ret == GLP_ESTOP) && sp_now() < r->deadline;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: stage %d: branch-and-cut returned %d, status %d\n", term + 1,
