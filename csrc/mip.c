@@ -744,6 +744,13 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
 {
     size_t n = mip->n_cols;
     *bound = 0.0;
+    /* This stage's window: 2/(k+1) of the time left when k stages are left (4 stages: 40%, then
+     * 50%, 67%, all). Heuristics and branching stop at its end once a plan is in hand, so that
+     * a time-limited solve optimises every term with its honest gap, the earlier terms getting
+     * a little more. The LP relaxation is bounded by the solve's deadline only. */
+    double stage_end = HUGE_VAL;
+    if (r->deadline != HUGE_VAL)
+        stage_end = sp_now() + (r->deadline - sp_now()) * 2.0 / (mip->n_terms - term + 1);
     int ret = solve_lp(r, mip);
     if (ret == GLP_ETMLIM) {
         if (r->stop_reason == SP_STOP_NONE)
@@ -768,8 +775,8 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     for (size_t j = 1; j <= n; j++)
         r->x[j] = glp_get_col_prim(r->lp, (int)j);
     r->have_heur = 0;
-    if (r->deadline != HUGE_VAL) /* a third of this stage's share of the time left */
-        r->stage_deadline = sp_now() + (r->deadline - sp_now()) / (mip->n_terms - term) / 3.0;
+    if (stage_end != HUGE_VAL) /* a third of what is left of the stage's window */
+        r->stage_deadline = sp_now() + (stage_end - sp_now()) / 3.0;
     improve_by_fixing(r, mip, term, r->x);
     if (prev_integral)
         improve_by_fixing(r, mip, term, r->prev_x);
@@ -807,12 +814,9 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.br_tech = GLP_BR_PCH;
     iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
     iocp.tm_lim = remaining_ms(r);
-    if (r->deadline != HUGE_VAL && (r->have_heur || prev_integral)) {
-        /* With a plan in hand, branching gets an equal share of the time left with the later
-         * stages, so that a time-limited solve optimises every term, each with its honest gap,
-         * rather than the first ones only. */
-        double share = (r->deadline - sp_now()) / (mip->n_terms - term);
-        r->stage_deadline = sp_now() + share;
+    if (stage_end != HUGE_VAL && (r->have_heur || prev_integral)) {
+        double share = stage_end - sp_now();
+        r->stage_deadline = stage_end;
         if (share * 1000.0 < iocp.tm_lim)
             iocp.tm_lim = share <= 0 ? 0 : (int)(share * 1000.0);
     }
