@@ -68,6 +68,13 @@ SEEDS ?= 1
 bench: deps $(NATIVE_STAMP)
 	$(PYTHON) bench/run.py --sizes "$(SIZES)" --seeds $(SEEDS)
 
+# Rota engine on the Curtois & Qu instances in ../shared (issue 5); e.g. make bench-rota INSTANCES="1 2 3"
+INSTANCES ?= 1 2 3 4
+TIME_LIMIT ?= 60
+.PHONY: bench-rota
+bench-rota: deps $(NATIVE_STAMP)
+	$(PYTHON) bench/rota.py --instances "$(INSTANCES)" --time-limit $(TIME_LIMIT)
+
 format:
 	clang-format -i include/*.h csrc/*.c csrc/*.h tests/c/*.c tests/c/*.h
 

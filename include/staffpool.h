@@ -645,6 +645,126 @@ void sp_redeploy_result_totals(sp_redeploy_totals *out, const sp_redeploy_result
 const char *sp_redeploy_reason_name(int reason);
 const char *sp_redeploy_reason_text(int reason);
 
+/* ---- rota (csrc/rota.c) ---- */
+/* Shift-level rota over a horizon of days (docs/rota.md): who works which shift type on which day.
+ * Each person works at most one shift a day. Hard rules per person: fixed days off, maximum shifts
+ * per type, minimum/maximum total minutes, minimum/maximum consecutive working days, minimum
+ * consecutive days off, maximum working weekends, forbidden successions between shift types,
+ * skills required by a shift. Soft: shift on/off requests with weights, and cover per (day, shift)
+ * with under- and over-staffing weights (plus an optional hard minimum). Runs touching the first or
+ * last day are exempt from the minimum-run rules (they may continue outside the horizon). The
+ * Curtois & Qu benchmark instances are the single-site special case. The problem is its own handle:
+ * partners, sites and skills are added to it; records refer to records added before them; shift
+ * types must all be added before people, requests and cover. Ids are 1..128 bytes, unique within
+ * their kind. Strings passed in are copied. */
+
+typedef struct sp_rota sp_rota;
+typedef struct sp_rota_result sp_rota_result;
+
+/* Penalty parts of a rota objective (all summed into one objective). */
+enum {
+    SP_RPEN_SHIFT_ON = 0,    /* weights of shift-on requests not granted */
+    SP_RPEN_SHIFT_OFF = 1,   /* weights of shift-off requests violated */
+    SP_RPEN_COVER_UNDER = 2, /* under-staffing weight x missing people */
+    SP_RPEN_COVER_OVER = 3,  /* over-staffing weight x surplus people */
+    SP_RPEN_COUNT = 4
+};
+
+/* A person's limits. sp_rota_person_init sets: id and site_id NULL, min_minutes 0, max_minutes
+ * -1 (none), min_consecutive 1, max_consecutive -1 (none), min_days_off 1, max_weekends -1
+ * (none). Strings are borrowed during the call. */
+typedef struct sp_rota_person {
+    const char *id;      /* required */
+    const char *site_id; /* home site; may be NULL (informational in this version) */
+    int min_minutes, max_minutes;         /* total over the horizon */
+    int min_consecutive, max_consecutive; /* working days in a run */
+    int min_days_off;                     /* days off in a run */
+    int max_weekends;                     /* weekends with a Saturday or Sunday worked */
+} sp_rota_person;
+
+void sp_rota_person_init(sp_rota_person *person);
+
+/* A new empty rota over `days` days (1..3660); day 0 falls on `first_weekday` (0 = Monday ..
+ * 6 = Sunday; weekends are Saturday+Sunday pairs inside the horizon). Free with sp_rota_free. */
+int sp_rota_new(sp_rota **out, int days, int first_weekday, sp_error *err);
+void sp_rota_free(sp_rota *rota); /* accepts NULL */
+
+int sp_rota_add_partner(sp_rota *rota, const char *id, sp_error *err);
+int sp_rota_add_site(sp_rota *rota, const char *id, const char *partner_id, sp_error *err);
+int sp_rota_add_skill(sp_rota *rota, const char *id, sp_error *err);
+/* A shift type: start minute 0..1439 or -1 (not given), length 1..1440 minutes; site_id and
+ * skill_id may be NULL (any site / no skill needed). Only people holding the skill may take it. */
+int sp_rota_add_shift(sp_rota *rota, const char *id, int start_minute, int length_minutes,
+                      const char *site_id, const char *skill_id, sp_error *err);
+/* `next` may not be worked the day after `first` by the same person. */
+int sp_rota_forbid_succession(sp_rota *rota, const char *first, const char *next, sp_error *err);
+int sp_rota_add_person(sp_rota *rota, const sp_rota_person *person, sp_error *err);
+int sp_rota_add_person_skill(sp_rota *rota, const char *person_id, const char *skill_id,
+                             sp_error *err);
+/* At most `max` (>= 0; 0 forbids the type) shifts of that type; default: no limit. */
+int sp_rota_set_max_shifts(sp_rota *rota, const char *person_id, const char *shift_id, int max,
+                           sp_error *err);
+int sp_rota_add_day_off(sp_rota *rota, const char *person_id, int day, sp_error *err);
+/* on = 1: wants to work exactly that shift that day (weight paid unless granted); on = 0: wants
+ * not to work it (weight paid if assigned). weight 0..1e6; one on-request per (person, day). */
+int sp_rota_add_request(sp_rota *rota, const char *person_id, int day, const char *shift_id,
+                        int on, double weight, sp_error *err);
+/* Cover of (day, shift): target `requirement` >= 0, weights per person under / over it, and a
+ * hard minimum 0..requirement. Each pair once; pairs not given have target 0 and no weights. */
+int sp_rota_set_cover(sp_rota *rota, int day, const char *shift_id, int requirement,
+                      double under_weight, double over_weight, int hard_min, sp_error *err);
+
+int sp_rota_days(const sp_rota *rota);
+size_t sp_rota_person_count(const sp_rota *rota);
+size_t sp_rota_shift_count(const sp_rota *rota);
+
+/* One worked shift. Strings belong to the result. */
+typedef struct sp_rota_assignment {
+    const char *person_id;
+    int day;
+    const char *shift_id;
+} sp_rota_assignment;
+
+/* Cover of one (day, shift) in the roster. */
+typedef struct sp_rota_cover_result {
+    int day;
+    const char *shift_id;
+    int requirement, assigned;
+    double under_penalty, over_penalty;
+} sp_rota_cover_result;
+
+/* One person in the roster: what they work and the soft penalties they carry. */
+typedef struct sp_rota_person_result {
+    const char *person_id;
+    int shifts, minutes, weekends;
+    double shift_on_penalty, shift_off_penalty;
+} sp_rota_person_result;
+
+/* Builds the MIP of docs/rota.md and solves it (one objective: the weighted sum of the penalties).
+ * Returns 0 and a new result whatever the status; a negative code only for invalid options or a
+ * solver failure. opts may be NULL. The result never borrows from rota; free it with
+ * sp_rota_result_free. */
+int sp_rota_solve(sp_rota_result **out, const sp_rota *rota, const sp_solve_options *opts,
+                  sp_error *err);
+void sp_rota_result_free(sp_rota_result *res); /* accepts NULL */
+
+int sp_rota_result_status(const sp_rota_result *res);      /* SP_STATUS_* */
+int sp_rota_result_stop_reason(const sp_rota_result *res); /* SP_STOP_* */
+double sp_rota_result_gap(const sp_rota_result *res);      /* (objective - bound) / objective */
+double sp_rota_result_seconds(const sp_rota_result *res);
+double sp_rota_result_objective(const sp_rota_result *res); /* recomputed from the roster */
+double sp_rota_result_bound(const sp_rota_result *res);     /* proved lower bound */
+/* Penalty part SP_RPEN_* of the roster; 0 for a bad index. */
+double sp_rota_result_penalty(const sp_rota_result *res, int part);
+size_t sp_rota_result_columns(const sp_rota_result *res);
+size_t sp_rota_result_rows(const sp_rota_result *res);
+size_t sp_rota_result_binaries(const sp_rota_result *res);
+/* Arrays owned by the result; *n receives the length (0 without a roster). Assignments are ordered
+ * by person (as added), then day; cover by day then shift; people as added. */
+const sp_rota_assignment *sp_rota_result_assignments(const sp_rota_result *res, size_t *n);
+const sp_rota_cover_result *sp_rota_result_cover(const sp_rota_result *res, size_t *n);
+const sp_rota_person_result *sp_rota_result_people(const sp_rota_result *res, size_t *n);
+
 /* CFFI-CDEF-END */
 
 #ifdef __cplusplus

@@ -19,6 +19,7 @@ from .store import (DatabaseBusyError, DatabaseError, InputsChangedError, NotADa
                     ReadOnlyDatabaseError, Store)
 from .redeploy import (Outcome, PoolWork, Redeployment, RedeploymentObjective,
                        RedeploymentResult, RedeploymentTotals, VacancyFill, compare)
+from .rota import Rota, RotaResult
 from . import economics, resilience, scenarios
 from .economics import Agreement, cost_shares, value_of_pooling
 from .resilience import n_minus_1, withdrawal
@@ -36,4 +37,5 @@ __all__ = [
     "Outcome", "VacancyFill", "PoolWork", "compare",
     "economics", "resilience", "scenarios", "Agreement", "cost_shares", "value_of_pooling",
     "n_minus_1", "withdrawal", "run_scenarios",
+    "Rota", "RotaResult",
 ]

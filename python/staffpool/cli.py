@@ -123,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="solve a scenario file (docs/scenario-format.md; no database)")
     p.add_argument("scenario", help="scenario JSON file")
     solve_options(p)
+    from . import curtois  # rota engine on a Curtois & Qu instance (docs/rota.md)
+    curtois.add_arguments(sub.add_parser("curtois", parents=[common],
+                                         help="solve a Curtois & Qu benchmark instance"))
+    COMMANDS.setdefault("curtois", lambda args, out: curtois.run(args))
     return parser
 
 
