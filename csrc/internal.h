@@ -135,6 +135,10 @@ int sp_staff_authorised(const sp_staff *s, int partner);
 double sp_haversine_km(double lat1, double lon1, double lat2, double lon2);
 /* Dense site x site matrix of one-way minutes (overrides applied); caller frees. NULL on ENOMEM. */
 double *sp_travel_matrix(const sp_pool *pool);
+/* Records one-way minutes between two sites of `site_ids` in the override list, and the reverse
+ * unless that direction was given itself; errors name the record and field. */
+int sp_travel_set(sp_travel_override **items, size_t *n, size_t *cap, const sp_idmap *site_ids,
+                  const char *from_site, const char *to_site, double minutes, sp_error *err);
 
 /* ---- solver layer (mip.c): the only code that calls GLPK ---- */
 typedef struct sp_mip sp_mip;

@@ -181,50 +181,11 @@ int sp_pool_add_site(sp_pool *pool, const char *id, const char *partner_id, cons
     return SP_OK;
 }
 
-static sp_travel_override *find_override(sp_pool *pool, int from, int to)
-{
-    for (size_t i = 0; i < pool->n_travel; i++)
-        if (pool->travel[i].from == from && pool->travel[i].to == to)
-            return &pool->travel[i];
-    return NULL;
-}
-
-static int put_override(sp_pool *pool, int from, int to, double minutes, int explicit_pair)
-{
-    sp_travel_override *o = find_override(pool, from, to);
-    if (o) {
-        if (explicit_pair || !o->explicit_pair)
-            o->minutes = minutes, o->explicit_pair |= explicit_pair;
-        return SP_OK;
-    }
-    int rc = GROW(pool, travel, n_travel, cap_travel);
-    if (!rc)
-        pool->travel[pool->n_travel++] = (sp_travel_override){from, to, minutes, explicit_pair};
-    return rc;
-}
-
 int sp_pool_set_travel_minutes(sp_pool *pool, const char *from_site, const char *to_site,
                                double minutes, sp_error *err)
 {
-    const char *kind = "travel_minutes";
-    int from = sp_lookup_id(err, &pool->site_ids, kind, from_site, "from", "site", from_site);
-    if (from < 0)
-        return SP_EINVAL;
-    int to = sp_lookup_id(err, &pool->site_ids, kind, from_site, "to", "site", to_site);
-    if (to < 0)
-        return SP_EINVAL;
-    if (from == to)
-        return sp_fail_field(err, kind, from_site, "to", "a site's travel time to itself is 0");
-    int rc = sp_check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
-    if (rc)
-        return rc;
-    rc = put_override(pool, from, to, minutes, 1);
-    if (!rc)
-        rc = put_override(pool, to, from, minutes, 0);
-    if (rc)
-        return sp_fail(err, rc, "out of memory adding travel minutes");
-    sp_ok(err);
-    return SP_OK;
+    return sp_travel_set(&pool->travel, &pool->n_travel, &pool->cap_travel, &pool->site_ids,
+                         from_site, to_site, minutes, err);
 }
 
 int sp_pool_add_skill(sp_pool *pool, const char *id, const char *name, sp_error *err)

@@ -214,41 +214,11 @@ int sp_redeploy_add_site(sp_redeploy *rd, const char *id, const char *partner_id
     return SP_OK;
 }
 
-static int put_override(sp_redeploy *rd, int from, int to, double minutes, int explicit_pair)
-{
-    for (size_t i = 0; i < rd->n_travel; i++) {
-        sp_travel_override *o = &rd->travel[i];
-        if (o->from == from && o->to == to) {
-            if (explicit_pair || !o->explicit_pair)
-                o->minutes = minutes, o->explicit_pair |= explicit_pair;
-            return SP_OK;
-        }
-    }
-    int rc = sp_grow(&rd->travel, &rd->cap_travel, rd->n_travel + 1, sizeof *rd->travel);
-    if (!rc)
-        rd->travel[rd->n_travel++] = (sp_travel_override){from, to, minutes, explicit_pair};
-    return rc;
-}
-
 int sp_redeploy_set_travel_minutes(sp_redeploy *rd, const char *from_site, const char *to_site,
                                    double minutes, sp_error *err)
 {
-    const char *kind = "travel_minutes";
-    int from = sp_lookup_id(err, &rd->site_ids, kind, from_site, "from", "site", from_site);
-    if (from < 0)
-        return SP_EINVAL;
-    int to = sp_lookup_id(err, &rd->site_ids, kind, from_site, "to", "site", to_site);
-    if (to < 0)
-        return SP_EINVAL;
-    if (from == to)
-        return sp_fail_field(err, kind, from_site, "to", "a site's travel time to itself is 0");
-    int rc = sp_check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
-    if (rc)
-        return rc;
-    if (put_override(rd, from, to, minutes, 1) || put_override(rd, to, from, minutes, 0))
-        return sp_fail(err, SP_ENOMEM, "out of memory adding travel minutes");
-    sp_ok(err);
-    return SP_OK;
+    return sp_travel_set(&rd->travel, &rd->n_travel, &rd->cap_travel, &rd->site_ids, from_site,
+                         to_site, minutes, err);
 }
 
 int sp_redeploy_add_skill(sp_redeploy *rd, const char *id, sp_error *err)

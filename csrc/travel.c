@@ -38,3 +38,42 @@ double *sp_travel_matrix(const sp_pool *pool)
     }
     return minutes;
 }
+
+static int put_override(sp_travel_override **items, size_t *n, size_t *cap, int from, int to,
+                        double minutes, int explicit_pair)
+{
+    for (size_t i = 0; i < *n; i++) {
+        sp_travel_override *o = &(*items)[i];
+        if (o->from == from && o->to == to) {
+            if (explicit_pair || !o->explicit_pair) /* a direction given itself is never mirrored over */
+                o->minutes = minutes, o->explicit_pair |= explicit_pair;
+            return SP_OK;
+        }
+    }
+    int rc = sp_grow(items, cap, *n + 1, sizeof **items);
+    if (!rc)
+        (*items)[(*n)++] = (sp_travel_override){from, to, minutes, explicit_pair};
+    return rc;
+}
+
+int sp_travel_set(sp_travel_override **items, size_t *n, size_t *cap, const sp_idmap *site_ids,
+                  const char *from_site, const char *to_site, double minutes, sp_error *err)
+{
+    const char *kind = "travel_minutes";
+    int from = sp_lookup_id(err, site_ids, kind, from_site, "from", "site", from_site);
+    if (from < 0)
+        return SP_EINVAL;
+    int to = sp_lookup_id(err, site_ids, kind, from_site, "to", "site", to_site);
+    if (to < 0)
+        return SP_EINVAL;
+    if (from == to)
+        return sp_fail_field(err, kind, from_site, "to", "a site's travel time to itself is 0");
+    int rc = sp_check_number(err, kind, from_site, "minutes", minutes, 0.0, 100000.0);
+    if (rc)
+        return rc;
+    if (put_override(items, n, cap, from, to, minutes, 1) ||
+        put_override(items, n, cap, to, from, minutes, 0))
+        return sp_fail(err, SP_ENOMEM, "out of memory adding travel minutes");
+    sp_ok(err);
+    return SP_OK;
+}
