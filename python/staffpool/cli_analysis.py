@@ -15,10 +15,7 @@ with the same exit codes as `staffpool`.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import sys
 from contextlib import contextmanager
 from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
@@ -48,23 +45,10 @@ def _analysis_options(p: argparse.ArgumentParser) -> None:
                    help="run the solves on this Dask scheduler (e.g. tcp://host:8786) instead")
 
 
-def _db_parent() -> argparse.ArgumentParser:
-    """The options cli.py's subcommands share, for running without cli.py."""
-    p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="progress on stderr")
-    p.add_argument("db", metavar="DB", help="database file (or a file: URI)")
-    p.add_argument("--busy-timeout", type=float, default=30.0, metavar="S",
-                   help="seconds to wait for another job's lock (default 30)")
-    return p
-
-
-def add_subcommands(subparsers: Any, parents: Optional[Sequence[argparse.ArgumentParser]] = None
-                    ) -> None:
-    """Adds `resilience` and `scenario` to a subparsers object. ``parents``: cli.py's parser
-    with DB, --busy-timeout, --json, -q and -v (default: an equivalent one)."""
-    parents = list(parents) if parents is not None else [_db_parent()]
+def add_subcommands(subparsers: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
+    """Adds `resilience` and `scenario` to cli.py's subparsers; ``parents``: its parser with DB,
+    --busy-timeout, --json, -q and -v."""
+    parents = list(parents)
     p = subparsers.add_parser(
         "resilience", parents=parents, help="N-1 absences and fragile cover (re-solves)",
         description="For each person (or the K most relied upon), re-solves the pool with them "
@@ -388,71 +372,3 @@ def cmd_scenario(args: argparse.Namespace, out: Any) -> int:
 
 
 COMMANDS = {"resilience": cmd_resilience, "scenario": cmd_scenario}
-
-
-# ---- running without cli.py --------------------------------------------------------------------
-
-class _Out:
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-
-    def progress(self, message: str) -> None:
-        if not self.args.quiet and (self.args.verbose or sys.stderr.isatty()):
-            print(f"staffpool: {message}", file=sys.stderr, flush=True)
-
-    def error(self, message: str) -> None:
-        print(f"staffpool: {message}", file=sys.stderr, flush=True)
-
-    def result(self, text: str) -> None:
-        if not self.args.quiet and not self.args.json:
-            print(text, flush=True)
-
-    def json(self, data: Any) -> None:
-        if self.args.json:
-            json.dump(data, sys.stdout, indent=1, default=str)
-            print(flush=True)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m staffpool.cli_analysis",
-                                     description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_subcommands(sub)
-    p = sub.add_parser("report", parents=[_db_parent()], help="the economics report")
-    add_report_options(p)
-    return parser
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    from .store import (DatabaseBusyError, InputsChangedError, NotADatabaseError,
-                        ReadOnlyDatabaseError)
-
-    args = _parser().parse_args(argv)
-    out = _Out(args)
-    try:
-        if args.command == "report":
-            if not args.economics:
-                out.error("report: only --economics here (the plan report is `staffpool report`)")
-                return EXIT_BAD_INPUT
-            return cmd_report_economics(args, out)
-        return COMMANDS[args.command](args, out)
-    except ValidationError as e:
-        out.error(f"bad input: {e}")
-        return EXIT_BAD_INPUT
-    except (DatabaseBusyError, InputsChangedError) as e:
-        out.error(str(e))
-        return EXIT_BUSY
-    except (NotADatabaseError, ReadOnlyDatabaseError) as e:
-        out.error(str(e))
-        return EXIT_NO_DB
-    except LookupError as e:
-        out.error(str(e.args[0]) if e.args else str(e))
-        return EXIT_NO_PLAN
-    except (StaffpoolError, OSError) as e:
-        out.error(str(e))
-        return EXIT_ERROR
-
-
-if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    sys.exit(main())

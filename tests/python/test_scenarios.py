@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import staffpool
-from staffpool import cli_analysis
+import staffpool.cli
 from staffpool import scenarios as sc
 
 from test_resilience_analysis import SMALL
@@ -127,7 +127,7 @@ def small_db(tmp_path):
 
 
 def run_cli(capsys, *argv):
-    rc = cli_analysis.main(list(argv))
+    rc = staffpool.cli.main(list(argv))
     out = capsys.readouterr()
     return rc, out.out, out.err
 
@@ -178,7 +178,7 @@ def test_cli_errors(small_db, tmp_path, capsys):
 
 def test_cli_module_runs_as_a_program(small_db):
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
-    p = subprocess.run([sys.executable, "-m", "staffpool.cli_analysis", "scenario", small_db,
+    p = subprocess.run([sys.executable, "-m", "staffpool", "scenario", small_db,
                         "--grow", "food=10", "--json"], capture_output=True, text=True,
                        env=env, timeout=120)
     assert p.returncode == 0, p.stderr
