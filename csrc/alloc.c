@@ -344,12 +344,11 @@ static void repair_binaries(void *ctx, double *x1)
 }
 
 /* Per-staff rows of one resilience rule: y (depth) and e (share excess). */
-static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours, int staff,
+static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
                           const int *pair_cols, size_t n_cols, int depth_row)
 {
     const sp_pool *pool = m->pool;
     int col, row;
-    (void)staff;
     if (rule->min_people > 0) {
         NEW_COL(col, 0, 1, 1);
         TRY(add_link(m, col, pair_cols, n_cols, pool->min_engagement, -1, 0));
@@ -410,7 +409,7 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols)
         int staff = buf[i].staff;
         while (i < n && buf[i].staff == staff)
             cols[k++] = buf[i++].col;
-        TRY(add_rule_staff(m, rule, demand_hours, staff, cols, k, depth_row));
+        TRY(add_rule_staff(m, rule, demand_hours, cols, k, depth_row));
     }
     return SP_OK;
 }
