@@ -307,10 +307,16 @@ def sweep(pool: Any, scenarios: Sequence[Mapping[str, Any]],
     if client is not None:
         # In a list: a dict given to scatter would be scattered value by value under its own
         # keys ("staff", "demand", ...), shared with any other sweep on the same cluster.
-        [pool_future] = client.scatter([pool_dict], broadcast=True)
-        futures = client.map(_dask_solve, specs, pool_dict=pool_future, options=options,
-                             pure=False)
-        return list(client.gather(futures))
+        # hash=False: a content-hashed key is shared by two sweeps of the same pool, and the
+        # second scatter then races the release of the first (distributed drops the data while
+        # a worker is still fetching it: "failed to acquire keys", CancelledError).
+        [pool_future] = client.scatter([pool_dict], broadcast=True, hash=False)
+        try:
+            futures = client.map(_dask_solve, specs, pool_dict=pool_future, options=options,
+                                 pure=False)
+            return list(client.gather(futures))
+        finally:
+            client.cancel([pool_future])
     workers = max_workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(specs)))
     if workers == 1:
