@@ -351,6 +351,9 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
     int col, row;
     if (rule->min_people > 0) {
         NEW_COL(col, 0, 1, 1);
+        /* y only ever lowers the resilience term (y = 0 with short = m is always feasible), so
+         * the unmet and fairness stages hold it at 0: they neither branch on it nor carry it. */
+        sp_mip_set_first_term(m->mip, col, SP_TERM_RESILIENCE);
         TRY(add_link(m, col, pair_cols, n_cols, pool->min_engagement, -1, 0));
         NEW_ROW(row, SP_ROW_LE, 0.0); /* h_min y - sum x <= 0 */
         TRY(sp_mip_add_coef(m->mip, row, col, pool->min_engagement));

@@ -173,6 +173,11 @@ void sp_mip_set_start_upper(sp_mip *mip, int col);
 /* Marks term t as one whose optimum the LP relaxation attains (binaries do not affect it), so the
  * stage is solved as an LP. The model builder must know this to be true. */
 void sp_mip_set_lp_exact(sp_mip *mip, int term);
+/* Marks a (non-lazy) column as one that cannot help any term before `term`: the stages before it
+ * hold the column at its lower bound, which must keep every earlier term's optimum reachable (the
+ * builder must know this to be true; e.g. the resilience depth binaries, which only ever lower
+ * the resilience term). Those stages then neither branch on it nor carry it in their LPs. */
+void sp_mip_set_first_term(sp_mip *mip, int col, int term);
 size_t sp_mip_cols(const sp_mip *mip);
 size_t sp_mip_rows(const sp_mip *mip);
 size_t sp_mip_binaries(const sp_mip *mip);

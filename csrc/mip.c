@@ -29,7 +29,8 @@ struct sp_mip {
     unsigned char *col_binary, *col_lazy;
     int *col_group, *col_block;
     unsigned char *col_start_upper;
-    size_t cap_group, cap_col_block, cap_start_upper;
+    unsigned char *col_first_term; /* stages before this one hold the column at its lower bound */
+    size_t cap_group, cap_col_block, cap_start_upper, cap_first_term;
     int *row_block;
     size_t cap_row_block;
     int n_blocks;
@@ -64,6 +65,7 @@ void sp_mip_free(sp_mip *mip)
         return;
     free(mip->col_lb), free(mip->col_ub), free(mip->col_binary), free(mip->col_lazy),
         free(mip->col_group), free(mip->col_block), free(mip->col_start_upper), free(mip->row_block);
+    free(mip->col_first_term);
     free(mip->row_type), free(mip->row_rhs);
     free(mip->coef_row), free(mip->coef_col), free(mip->coef_value);
     for (int t = 0; t < SP_MIP_MAX_TERMS; t++)
@@ -82,8 +84,10 @@ int sp_mip_add_col(sp_mip *mip, double lb, double ub, int binary)
         sp_grow(&mip->col_lazy, &mip->cap_lazy, need, 1) ||
         sp_grow(&mip->col_group, &mip->cap_group, need, sizeof(int)) ||
         sp_grow(&mip->col_block, &mip->cap_col_block, need, sizeof(int)) ||
-        sp_grow(&mip->col_start_upper, &mip->cap_start_upper, need, 1))
+        sp_grow(&mip->col_start_upper, &mip->cap_start_upper, need, 1) ||
+        sp_grow(&mip->col_first_term, &mip->cap_first_term, need, 1))
         return SP_ENOMEM;
+    mip->col_first_term[mip->n_cols] = 0;
     mip->col_lazy[mip->n_cols] = 0;
     mip->col_group[mip->n_cols] = -1;
     mip->col_block[mip->n_cols] = -1;
@@ -166,6 +170,13 @@ void sp_mip_set_start_upper(sp_mip *mip, int col)
         mip->col_start_upper[col] = 1;
 }
 
+void sp_mip_set_first_term(sp_mip *mip, int col, int term)
+{
+    if (col >= 0 && (size_t)col < mip->n_cols && term >= 0 && term < mip->n_terms &&
+        !mip->col_lazy[col])
+        mip->col_first_term[col] = (unsigned char)term;
+}
+
 void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx)
 {
     mip->repair = fn;
@@ -203,6 +214,7 @@ typedef struct run {
     int budget_stopped;    /* a stage stopped on its budget with a plan in hand */ /* sp_now() value; HUGE_VAL: none */
     const sp_cancel *cancel;
     int stop_reason;
+    int term; /* the stage being solved */
     /* branch-and-cut state of the current stage */
     const double *start_x; /* 1-based incumbent to hand to GLPK, or NULL */
     int start_given;
@@ -211,7 +223,9 @@ typedef struct run {
     int *ia, *ja;
     double *ar;
     double *x, *prev_x;
-    double *heur_x, *lp_x; /* best heuristic solution of this stage; the relaxation's point */
+    double *heur_x, *lp_x; /* best heuristic solution of this stage; the heuristic's scratch */
+    double *relax_x;       /* the relaxation's point */
+    int slice_cap;         /* > 0: run_simplex gives up after this many slices (heuristic LPs) */
     double heur_value;
     int have_heur;
     unsigned char *active; /* per column (1-based): in the LP; lazy columns start out */
@@ -326,6 +340,8 @@ static int load_problem(run *r, const sp_mip *mip)
             return SP_EINVAL;
     }
     for (size_t j = 0; j < mip->n_cols; j++) {
+        if (mip->col_first_term[j] > 0) /* held at its lower bound until its stage */
+            glp_set_col_bnds(lp, (int)j + 1, GLP_FX, mip->col_lb[j], mip->col_lb[j]);
         if (mip->col_lazy[j]) {
             glp_set_col_bnds(lp, (int)j + 1, GLP_FX, 0.0, 0.0); /* out until priced in */
             r->active[j + 1] = 0;
@@ -382,9 +398,11 @@ static void freeze_term(run *r, const sp_mip *mip, int term, double value)
 static int run_simplex(run *r, glp_smcp *smcp)
 {
     smcp->it_lim = LP_SLICE_ITERATIONS;
-    for (;;) {
+    for (int slices = 1;; slices++) {
         smcp->tm_lim = remaining_ms(r);
         int ret = glp_simplex(r->lp, smcp);
+        if (ret == GLP_EITLIM && r->slice_cap > 0 && slices >= r->slice_cap)
+            return GLP_EITLIM; /* a heuristic's LP: not worth more */
         if (ret == GLP_EITLIM && !should_stop(r) && sp_now() < r->stage_deadline)
             continue;
         if (ret == GLP_ETMLIM && r->stop_reason == SP_STOP_NONE)
@@ -492,6 +510,24 @@ static size_t price_columns(run *r, const sp_mip *mip, int per_group)
     return n;
 }
 
+/* Whether column j (0-based) is held at its lower bound in the current stage. */
+static int held(const run *r, const sp_mip *mip, size_t j)
+{
+    return mip->col_first_term[j] > r->term;
+}
+
+/* Gives the columns whose first stage is `term` their own bounds. */
+static void release_columns(run *r, const sp_mip *mip, int term)
+{
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        if (mip->col_first_term[j] != term || term == 0)
+            continue;
+        double lb = mip->col_lb[j], ub = mip->col_ub[j];
+        glp_set_col_bnds(r->lp, (int)j + 1, ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
+                         lb, ub == HUGE_VAL ? 0.0 : ub);
+    }
+}
+
 /* Solves block b of the model alone (its rows and columns, linking rows dropped) under the
  * current objective, and writes the optimal statuses of its rows and columns into stat_row and
  * stat_col (1-based, as in the whole LP). Returns 1 on success. */
@@ -520,6 +556,8 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
         if (mip->col_lazy[j]) /* priced in below, as in the whole LP */
             glp_set_col_bnds(sub, col_map[j], GLP_FX, 0.0, 0.0);
+        else if (held(r, mip, j))
+            glp_set_col_bnds(sub, col_map[j], GLP_FX, lb, lb);
         else
             glp_set_col_bnds(sub, col_map[j], ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
                              lb, ub == HUGE_VAL ? 0.0 : ub);
@@ -682,13 +720,17 @@ static void activate_all(run *r, const sp_mip *mip, double incumbent, double bou
 
 typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE } stage_outcome;
 
+/* A fixed-binaries LP that needs more iterations than this (in slices) is usually infeasible and
+ * on its way to proving it; the time is better spent branching. */
+#define HEURISTIC_LP_SLICES 5
+
 /* Fixes every binary at `values` (rounded) and solves the LP over the continuous columns; on
  * success leaves the point in r->x and returns 1. */
 static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *values)
 {
     size_t n = mip->n_cols;
     for (size_t j = 0; j < n; j++) {
-        if (mip->col_binary[j]) {
+        if (mip->col_binary[j] && !held(r, mip, j)) {
             double v = values[j + 1] >= 0.5 ? 1.0 : 0.0;
             glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, v, v);
         }
@@ -696,18 +738,22 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
-    smcp.meth = GLP_DUALP; /* only bounds changed: the basis stays dual feasible */
+    /* Primal, not dual: after fixing the binaries of another plan (the previous stage's) the dual
+     * simplex took 5,000+ iterations (5 s on pool S) where the primal takes 0.7 s. */
+    smcp.meth = GLP_PRIMAL;
+    r->slice_cap = HEURISTIC_LP_SLICES;
     int ret = run_simplex(r, &smcp);
+    r->slice_cap = 0;
     int ok = ret == 0 && glp_get_status(r->lp) == GLP_OPT;
     if (ok) {
         for (size_t j = 1; j <= n; j++)
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
             if (mip->col_binary[j])
-                r->x[j + 1] = values[j + 1] >= 0.5 ? 1.0 : 0.0;
+                r->x[j + 1] = held(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
     }
     for (size_t j = 0; j < n; j++)
-        if (mip->col_binary[j])
+        if (mip->col_binary[j] && !held(r, mip, j))
             glp_set_col_bnds(r->lp, (int)j + 1, GLP_DB, 0.0, 1.0);
     return ok;
 }
@@ -724,7 +770,13 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
     for (int round = 0; round < 5 && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
         if (mip->repair)
             mip->repair(mip->repair_ctx, r->lp_x);
-        if (!solve_with_binaries_fixed(r, mip, r->lp_x))
+        double round_start = sp_now();
+        int solved = solve_with_binaries_fixed(r, mip, r->lp_x);
+        if (r->log_level >= 3)
+            fprintf(stderr, "staffpool: fix-and-LP round %d: %s, %.6g (%.2f s)\n", round,
+                    solved ? "solved" : "failed", solved ? term_value(mip, term, r->x) : HUGE_VAL,
+                    sp_now() - round_start);
+        if (!solved)
             return;
         double value = term_value(mip, term, r->x);
         int better = !r->have_heur || value < r->heur_value - 1e-9 * fmax(1.0, fabs(value));
@@ -773,13 +825,16 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     /* Incumbents before branching: the relaxation rounded, and the previous stage's choices. */
     double heur_start = sp_now();
     for (size_t j = 1; j <= n; j++)
-        r->x[j] = glp_get_col_prim(r->lp, (int)j);
+        r->relax_x[j] = glp_get_col_prim(r->lp, (int)j);
     r->have_heur = 0;
     if (stage_end != HUGE_VAL) /* a third of what is left of the stage's window */
         r->stage_deadline = sp_now() + (stage_end - sp_now()) / 3.0;
-    improve_by_fixing(r, mip, term, r->x);
+    /* The previous stage's plan first: its binaries keep every frozen term reachable, so its LP
+     * is feasible, while the relaxation's rounded binaries may not be (and the dual simplex can
+     * take long to say so). */
     if (prev_integral)
         improve_by_fixing(r, mip, term, r->prev_x);
+    improve_by_fixing(r, mip, term, r->relax_x);
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
@@ -813,6 +868,7 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.presolve = GLP_OFF; /* keeps column numbers for injected incumbents */
     iocp.br_tech = GLP_BR_PCH;
     iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
+    { const char *e = getenv("SPX_CUTS"); if (e) { int c = atoi(e); iocp.gmi_cuts = c & 1 ? GLP_ON : GLP_OFF; iocp.mir_cuts = c & 2 ? GLP_ON : GLP_OFF; iocp.cov_cuts = c & 4 ? GLP_ON : GLP_OFF; iocp.clq_cuts = c & 8 ? GLP_ON : GLP_OFF; } }
     iocp.tm_lim = remaining_ms(r);
     if (stage_end != HUGE_VAL && (r->have_heur || prev_integral)) {
         double share = stage_end - sp_now();
@@ -871,6 +927,8 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
     for (int term = 0; term < mip->n_terms; term++) {
         if (term > 0)
             freeze_term(r, mip, term - 1, res->term_value[term - 1]);
+        r->term = term;
+        release_columns(r, mip, term);
         set_objective(r->lp, mip, term);
         if (should_stop(r)) {
             all_proved = 0;
@@ -943,6 +1001,8 @@ static int trapped_run(run *r, const sp_mip *mip, sp_mip_result *res)
 static void free_buffers(run *r)
 {
     free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis), free(r->heur_x), free(r->lp_x), free(r->active), free(r->pricing);
+    free(r->relax_x);
+    r->relax_x = NULL;
     r->ia = r->ja = r->basis = NULL;
     r->ar = r->x = r->prev_x = r->heur_x = r->lp_x = NULL;
     r->active = NULL;
@@ -976,9 +1036,10 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     r->prev_x = calloc(mip->n_cols + 1, sizeof *r->prev_x);
     r->heur_x = calloc(mip->n_cols + 1, sizeof *r->heur_x);
     r->lp_x = calloc(mip->n_cols + 1, sizeof *r->lp_x);
+    r->relax_x = calloc(mip->n_cols + 1, sizeof *r->relax_x);
     r->active = calloc(mip->n_cols + 1, 1);
     r->pricing = malloc((mip->n_cols + 1) * sizeof *r->pricing);
-    if (!r->active || !r->pricing || !r->ia || !r->ja || !r->ar || !r->x || !r->prev_x || !r->heur_x || !r->lp_x) {
+    if (!r->active || !r->pricing || !r->ia || !r->ja || !r->ar || !r->x || !r->prev_x || !r->heur_x || !r->lp_x || !r->relax_x) {
         free_buffers(r);
         free(r);
         return sp_fail(err, SP_ENOMEM, "out of memory for a model of %zu columns", mip->n_cols);
