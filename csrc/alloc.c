@@ -233,6 +233,18 @@ static int add_link(model *m, int binary, const int *cols, size_t n, double thre
     return SP_OK;
 }
 
+/* Records that auxiliary column `col` is set by max(0, sign * sum(cols) - offset). */
+static int add_aux(model *m, int col, const int *cols, size_t n, double sign, double offset)
+{
+    if (sp_grow(&m->aux, &m->cap_aux, m->n_aux + 1, sizeof *m->aux) ||
+        sp_grow(&m->link_cols, &m->cap_link_cols, m->n_link_cols + n, sizeof *m->link_cols))
+        return SP_ENOMEM;
+    m->aux[m->n_aux++] = (aux_link){col, m->n_link_cols, n, sign, offset};
+    memcpy(m->link_cols + m->n_link_cols, cols, n * sizeof *cols);
+    m->n_link_cols += n;
+    return SP_OK;
+}
+
 /* Partner binaries z of one person with a partner limit below the partners they could serve. */
 static int add_limit_for(model *m, int s, int *z_of, int *cols)
 {
@@ -300,7 +312,7 @@ static int add_partner_limits(model *m)
 /* The repair heuristic's hook (see sp_mip_set_repair): sets every "serves" binary from hours. */
 static void repair_binaries(void *ctx, double *x1)
 {
-    const model *m = ctx;
+    model *m = ctx;
     for (size_t i = 0; i < m->n_links;) {
         const serve_link *link = &m->links[i];
         if (link->limit_group < 0) {
@@ -341,16 +353,38 @@ static void repair_binaries(void *ctx, double *x1)
                     x1[m->link_cols[m->links[a].first + c] + 1] = 0.0;
         i = end;
     }
+    /* The auxiliary columns at their least feasible values, so that a plan handed on from an
+     * earlier stage (where they had no cost) starts the next stage at its true term values. */
+    for (size_t i = 0; i < m->n_aux; i++) {
+        const aux_link *a = &m->aux[i];
+        double sum = 0.0;
+        for (size_t c = 0; c < a->count; c++)
+            sum += x1[m->link_cols[a->first + c] + 1];
+        x1[a->col + 1] = fmax(0.0, a->sign * sum - a->offset);
+    }
+    if (m->fairness_col >= 0) {
+        const sp_pool *pool = m->pool;
+        for (size_t p = 0; p < pool->n_partners; p++)
+            m->partner_unmet[p] = 0.0;
+        for (size_t d = 0; d < pool->n_demand; d++)
+            m->partner_unmet[pool->demand[d].partner] += x1[m->n_pairs + d + 1];
+        double worst = 0.0;
+        for (size_t p = 0; p < pool->n_partners; p++)
+            if (m->partner_hours[p] > 0.0)
+                worst = fmax(worst, m->partner_unmet[p] / m->partner_hours[p]);
+        x1[m->fairness_col + 1] = fmin(1.0, worst);
+    }
 }
 
 /* Per-staff rows of one resilience rule: y (depth) and e (share excess). */
 static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
-                          const int *pair_cols, size_t n_cols, int depth_row)
+                          const int *pair_cols, size_t n_cols, int depth_row, int *depth_col)
 {
     const sp_pool *pool = m->pool;
     int col, row;
     if (rule->min_people > 0) {
         NEW_COL(col, 0, 1, 1);
+        *depth_col = col;
         /* y only ever lowers the resilience term (y = 0 with short = m is always feasible), so
          * the unmet and fairness stages hold it at 0: they neither branch on it nor carry it. */
         sp_mip_set_first_term(m->mip, col, SP_TERM_RESILIENCE);
@@ -366,6 +400,7 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
         TRY(sp_mip_set_obj(m->mip, SP_TERM_RESILIENCE, col, 1.0 / demand_hours));
         NEW_ROW(row, SP_ROW_LE, rule->max_share * demand_hours); /* sum x - e <= sigma H */
         TRY(sp_mip_add_coef(m->mip, row, col, -1.0));
+        TRY(add_aux(m, col, pair_cols, n_cols, 1.0, rule->max_share * demand_hours));
         for (size_t i = 0; i < n_cols; i++)
             TRY(sp_mip_add_coef(m->mip, row, pair_cols[i], 1.0));
     }
@@ -384,7 +419,7 @@ static int cmp_staff_pair(const void *a, const void *b)
     return x->col < y->col ? -1 : x->col > y->col;
 }
 
-static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols)
+static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols, int *depth_cols)
 {
     const sp_pool *pool = m->pool;
     size_t pk = sp_alloc_pk(pool, rule->partner, rule->skill);
@@ -398,9 +433,11 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols)
     }
     if (demand_hours <= 0.0)
         return SP_OK; /* a rule without demand is vacuous */
-    int depth_row = -1, col;
+    int depth_row = -1, col, short_col = -1;
+    size_t n_depth = 0;
     if (rule->min_people > 0) {
         NEW_COL(col, 0.0, rule->min_people, 0);
+        short_col = col;
         sp_mip_set_start_upper(m->mip, col);
         TRY(sp_mip_set_obj(m->mip, SP_TERM_RESILIENCE, col, 1.0));
         NEW_ROW(depth_row, SP_ROW_GE, rule->min_people); /* sum y + short >= m */
@@ -412,8 +449,11 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols)
         int staff = buf[i].staff;
         while (i < n && buf[i].staff == staff)
             cols[k++] = buf[i++].col;
-        TRY(add_rule_staff(m, rule, demand_hours, cols, k, depth_row));
+        TRY(add_rule_staff(m, rule, demand_hours, cols, k, depth_row, &depth_cols[n_depth]));
+        n_depth += rule->min_people > 0;
     }
+    if (short_col >= 0) /* short = max(0, m - sum y) */
+        TRY(add_aux(m, short_col, depth_cols, n_depth, -1.0, -(double)rule->min_people));
     return SP_OK;
 }
 
@@ -423,11 +463,13 @@ static int add_resilience(model *m)
     size_t width = m->n_pairs ? m->n_pairs : 1;
     staff_pair *buf = malloc(width * sizeof *buf);
     int *cols = malloc(width * sizeof *cols);
-    int rc = buf && cols ? SP_OK : SP_ENOMEM;
+    int *depth_cols = malloc(width * sizeof *depth_cols);
+    int rc = buf && cols && depth_cols ? SP_OK : SP_ENOMEM;
     for (size_t r = 0; r < pool->n_rules && !rc; r++)
-        rc = add_rule(m, &pool->rules[r], buf, cols);
+        rc = add_rule(m, &pool->rules[r], buf, cols, depth_cols);
     free(buf);
     free(cols);
+    free(depth_cols);
     return rc;
 }
 
@@ -436,6 +478,11 @@ static int add_fairness(model *m)
     const sp_pool *pool = m->pool;
     int f, row;
     NEW_COL(f, 0.0, 1.0, 0);
+    m->fairness_col = f;
+    m->partner_hours = calloc(pool->n_partners ? pool->n_partners : 1, sizeof *m->partner_hours);
+    m->partner_unmet = calloc(pool->n_partners ? pool->n_partners : 1, sizeof *m->partner_unmet);
+    if (!m->partner_hours || !m->partner_unmet)
+        return SP_ENOMEM;
     sp_mip_set_start_upper(m->mip, f);
     TRY(sp_mip_set_obj(m->mip, SP_TERM_FAIRNESS, f, 1.0));
     for (size_t p = 0; p < pool->n_partners; p++) {
@@ -443,6 +490,7 @@ static int add_fairness(model *m)
         for (size_t d = 0; d < pool->n_demand; d++)
             if (pool->demand[d].partner == (int)p)
                 partner_hours += pool->demand[d].hours;
+        m->partner_hours[p] = partner_hours;
         if (partner_hours <= 0.0)
             continue;
         NEW_ROW(row, SP_ROW_LE, 0.0); /* sum u - H_p F <= 0 */
@@ -496,6 +544,9 @@ static void model_free(model *m)
     free(m->staff_pairs);
     free(m->links);
     free(m->link_cols);
+    free(m->aux);
+    free(m->partner_hours);
+    free(m->partner_unmet);
     sp_mip_free(m->mip);
 }
 
@@ -521,7 +572,7 @@ int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opt
     int rc = check_options(opts, err);
     if (rc)
         return rc;
-    model m = {.pool = pool};
+    model m = {.pool = pool, .fairness_col = -1};
     rc = build(&m);
     if (rc) {
         model_free(&m);

@@ -27,8 +27,23 @@ typedef struct model {
     size_t n_links, cap_links;
     int *link_cols;
     size_t n_link_cols, cap_link_cols;
+    /* auxiliary columns and what sets them, for the repair heuristic */
+    struct aux_link *aux;
+    size_t n_aux, cap_aux;
+    int fairness_col;
+    double *partner_hours; /* H_p */
+    double *partner_unmet; /* the repair's scratch */
     sp_mip *mip;
 } model;
+
+/* An auxiliary column's least feasible value given the plan: `col` = max(0, sum of link_cols
+ * [first .. first+count-1] * sign - offset), where sign is +1 (share excess e: hours above
+ * sigma H) or -1 (shortfall short: people missing from m, over the depth binaries). */
+typedef struct aux_link {
+    int col;
+    size_t first, count;
+    double sign, offset;
+} aux_link;
 
 /* Binary `binary` is implied by the hours of columns link_cols[first .. first+count-1]: a depth
  * binary is 1 when they reach `threshold`; the partner binaries of one limited person (same

@@ -226,12 +226,16 @@ typedef struct run {
     double *heur_x, *lp_x; /* best heuristic solution of this stage; the heuristic's scratch */
     double *relax_x;       /* the relaxation's point */
     int slice_cap;         /* > 0: run_simplex gives up after this many slices (heuristic LPs) */
+    int rounding_relaxation; /* the fixing heuristic starts from the relaxation, not a plan */
     double heur_value;
     int have_heur;
     unsigned char *active; /* per column (1-based): in the LP; lazy columns start out */
     size_t n_inactive;
     struct priced *pricing; /* scratch for price_columns */
     int *basis; /* row then column statuses of the last stage's LP optimum; NULL: none yet */
+    int *heur_basis; /* basis of the best fixed-binaries LP of this stage (heur_x) */
+    int *plan_basis; /* basis of the previous stage's plan, when it came from that LP */
+    int plan_basis_valid;
     glp_prob *lp;
 } run;
 
@@ -413,13 +417,14 @@ static int run_simplex(run *r, glp_smcp *smcp)
 
 /* Keeps the LP optimum's basis: branch-and-cut leaves another one behind, and the next stage's LP
  * starts fastest from this one (its point stays feasible once the finished term is frozen). */
-static void save_basis(run *r)
+/* Copies the current basis into *basis (grown as needed): rows first, then columns. */
+static void copy_basis(run *r, int **basis_ptr)
 {
     int rows = glp_get_num_rows(r->lp), cols = glp_get_num_cols(r->lp);
-    int *basis = realloc(r->basis, (size_t)(rows + cols + 1) * sizeof *basis);
+    int *basis = realloc(*basis_ptr, (size_t)(rows + cols + 1) * sizeof *basis);
     if (!basis)
-        return; /* only a speed-up: without it the next stage starts from scratch */
-    r->basis = basis;
+        return; /* only a speed-up: without it the LP starts from an older basis */
+    *basis_ptr = basis;
     basis[0] = rows;
     for (int i = 1; i <= rows; i++)
         basis[i] = glp_get_row_stat(r->lp, i);
@@ -427,20 +432,32 @@ static void save_basis(run *r)
         basis[rows + j] = glp_get_col_stat(r->lp, j);
 }
 
-static void restore_basis(run *r)
+static void save_basis(run *r)
 {
-    int rows = r->basis[0], cols = glp_get_num_cols(r->lp);
+    copy_basis(r, &r->basis);
+}
+
+/* Sets a basis kept by copy_basis: rows added since get a basic slack, and nonbasic columns go
+ * to a bound their current type has. */
+static void set_basis(run *r, const int *basis)
+{
+    int rows = basis[0], cols = glp_get_num_cols(r->lp);
     for (int i = 1; i <= rows; i++)
-        glp_set_row_stat(r->lp, i, r->basis[i]);
+        glp_set_row_stat(r->lp, i, basis[i]);
     for (int i = rows + 1; i <= glp_get_num_rows(r->lp); i++)
         glp_set_row_stat(r->lp, i, GLP_BS); /* rows added since: their slack is basic */
     for (int j = 1; j <= cols; j++) {
-        int stat = r->basis[rows + j], type = glp_get_col_type(r->lp, j);
+        int stat = basis[rows + j], type = glp_get_col_type(r->lp, j);
         if (stat != GLP_BS) /* bounds may have changed since (columns priced in or capped) */
             stat = type == GLP_FX ? GLP_NS : type == GLP_UP ? GLP_NU
                  : stat == GLP_NU && type == GLP_DB ? GLP_NU : GLP_NL;
         glp_set_col_stat(r->lp, j, stat);
     }
+}
+
+static void restore_basis(run *r)
+{
+    set_basis(r, r->basis);
 }
 
 /* Solves the LP relaxation of the current stage; returns GLPK's code. The primal simplex is used:
@@ -720,17 +737,26 @@ static void activate_all(run *r, const sp_mip *mip, double incumbent, double bou
 
 typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE } stage_outcome;
 
-/* A fixed-binaries LP that needs more iterations than this (in slices) is usually infeasible and
- * on its way to proving it; the time is better spent branching. */
+/* A fixed-binaries LP from the relaxation's rounding that needs more iterations than this (in
+ * slices) is usually infeasible (the frozen terms) and on its way to proving it; the time is
+ * better spent branching. From a plan the LP is feasible and runs to the stage's window. */
 #define HEURISTIC_LP_SLICES 5
 
 /* Fixes every binary at `values` (rounded) and solves the LP over the continuous columns; on
  * success leaves the point in r->x and returns 1. */
-static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *values)
+static int released_now(const run *r, const sp_mip *mip, size_t j)
+{
+    return r->term > 0 && mip->col_first_term[j] == r->term;
+}
+
+/* With fix_released 0, the binaries released in this stage stay relaxed: the point is then not
+ * an incumbent, only where the next rounding starts. */
+static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *values,
+                                     int fix_released)
 {
     size_t n = mip->n_cols;
     for (size_t j = 0; j < n; j++) {
-        if (mip->col_binary[j] && !held(r, mip, j)) {
+        if (mip->col_binary[j] && !held(r, mip, j) && (fix_released || !released_now(r, mip, j))) {
             double v = values[j + 1] >= 0.5 ? 1.0 : 0.0;
             glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, v, v);
         }
@@ -741,7 +767,7 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     /* Primal, not dual: after fixing the binaries of another plan (the previous stage's) the dual
      * simplex took 5,000+ iterations (5 s on pool S) where the primal takes 0.7 s. */
     smcp.meth = GLP_PRIMAL;
-    r->slice_cap = HEURISTIC_LP_SLICES;
+    r->slice_cap = r->rounding_relaxation ? HEURISTIC_LP_SLICES : 0;
     int ret = run_simplex(r, &smcp);
     r->slice_cap = 0;
     int ok = ret == 0 && glp_get_status(r->lp) == GLP_OPT;
@@ -749,7 +775,7 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
         for (size_t j = 1; j <= n; j++)
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
-            if (mip->col_binary[j])
+            if (mip->col_binary[j] && (fix_released || !released_now(r, mip, j)))
                 r->x[j + 1] = held(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
     }
     for (size_t j = 0; j < n; j++)
@@ -766,12 +792,13 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
 static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double *start)
 {
     size_t n = mip->n_cols;
-    memcpy(r->lp_x, start, (n + 1) * sizeof *r->lp_x);
+    if (start != r->lp_x)
+        memcpy(r->lp_x, start, (n + 1) * sizeof *r->lp_x);
     for (int round = 0; round < 5 && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
         if (mip->repair)
             mip->repair(mip->repair_ctx, r->lp_x);
         double round_start = sp_now();
-        int solved = solve_with_binaries_fixed(r, mip, r->lp_x);
+        int solved = solve_with_binaries_fixed(r, mip, r->lp_x, 1);
         if (r->log_level >= 3)
             fprintf(stderr, "staffpool: fix-and-LP round %d: %s, %.6g (%.2f s)\n", round,
                     solved ? "solved" : "failed", solved ? term_value(mip, term, r->x) : HUGE_VAL,
@@ -784,6 +811,7 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
             memcpy(r->heur_x, r->x, (n + 1) * sizeof *r->x);
             r->heur_value = value;
             r->have_heur = 1;
+            copy_basis(r, &r->heur_basis);
         }
         if (!better || !mip->repair)
             return;
@@ -791,11 +819,54 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
     }
 }
 
+/* The fixing heuristic from the previous stage's plan, whose binaries keep every frozen term
+ * reachable. The LP starts from that plan's basis when it came from this heuristic (then it is
+ * primal feasible at once: only the objective changed). Binaries released in this stage (e.g.
+ * resilience depth) were held at 0 in that plan; they are first solved relaxed, with the plan's
+ * other binaries fixed, and rounded from the hours that LP gives. */
+static void improve_from_plan(run *r, const sp_mip *mip, int term)
+{
+    size_t n = mip->n_cols;
+    memcpy(r->lp_x, r->prev_x, (n + 1) * sizeof *r->lp_x);
+    if (r->plan_basis_valid)
+        set_basis(r, r->plan_basis);
+    int releases = 0;
+    for (size_t j = 0; j < n && !releases; j++)
+        releases = mip->col_binary[j] && released_now(r, mip, j);
+    if (releases) {
+        if (mip->repair)
+            mip->repair(mip->repair_ctx, r->lp_x);
+        double start = sp_now();
+        int solved = solve_with_binaries_fixed(r, mip, r->lp_x, 0);
+        if (r->log_level >= 3)
+            fprintf(stderr, "staffpool: new binaries relaxed: %s (%.2f s)\n",
+                    solved ? "solved" : "failed", sp_now() - start);
+        if (solved)
+            memcpy(r->lp_x, r->x, (n + 1) * sizeof *r->x);
+    }
+    improve_by_fixing(r, mip, term, r->lp_x);
+}
+
+/* The previous stage's plan as this stage's first incumbent, after the builder's repair (which
+ * sets auxiliary columns that had no cost before, e.g. a maximum, to their true values), held
+ * columns at their lower bound. Uses r->lp_x. */
+static const double *repaired_start(run *r, const sp_mip *mip)
+{
+    memcpy(r->lp_x, r->prev_x, (mip->n_cols + 1) * sizeof *r->lp_x);
+    if (mip->repair)
+        mip->repair(mip->repair_ctx, r->lp_x);
+    for (size_t j = 0; j < mip->n_cols; j++)
+        if (held(r, mip, j))
+            r->lp_x[j + 1] = mip->col_lb[j];
+    return r->lp_x;
+}
+
 static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_integral,
                                  double *bound)
 {
     size_t n = mip->n_cols;
     *bound = 0.0;
+    r->have_heur = 0;
     /* This stage's window: 2/(k+1) of the time left when k stages are left (4 stages: 40%, then
      * 50%, 67%, all). Heuristics and branching stop at its end once a plan is in hand, so that
      * a time-limited solve optimises every term with its honest gap, the earlier terms getting
@@ -833,8 +904,10 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
      * is feasible, while the relaxation's rounded binaries may not be (and the dual simplex can
      * take long to say so). */
     if (prev_integral)
-        improve_by_fixing(r, mip, term, r->prev_x);
+        improve_from_plan(r, mip, term);
+    r->rounding_relaxation = 1;
     improve_by_fixing(r, mip, term, r->relax_x);
+    r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
@@ -867,8 +940,10 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
     iocp.presolve = GLP_OFF; /* keeps column numbers for injected incumbents */
     iocp.br_tech = GLP_BR_PCH;
+    if (getenv("SPX_BR")) iocp.br_tech = atoi(getenv("SPX_BR"));
+    if (getenv("SPX_BT")) iocp.bt_tech = atoi(getenv("SPX_BT"));
+    if (getenv("SPX_CUTS")) { int c = atoi(getenv("SPX_CUTS")); iocp.gmi_cuts = c & 1; iocp.mir_cuts = c & 2 ? 1 : 0; iocp.cov_cuts = c & 4 ? 1 : 0; iocp.clq_cuts = c & 8 ? 1 : 0; }
     iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
-    { const char *e = getenv("SPX_CUTS"); if (e) { int c = atoi(e); iocp.gmi_cuts = c & 1 ? GLP_ON : GLP_OFF; iocp.mir_cuts = c & 2 ? GLP_ON : GLP_OFF; iocp.cov_cuts = c & 4 ? GLP_ON : GLP_OFF; iocp.clq_cuts = c & 8 ? GLP_ON : GLP_OFF; } }
     iocp.tm_lim = remaining_ms(r);
     if (stage_end != HUGE_VAL && (r->have_heur || prev_integral)) {
         double share = stage_end - sp_now();
@@ -879,7 +954,7 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.mip_gap = r->rel_gap;
     iocp.cb_func = on_branch;
     iocp.cb_info = r;
-    r->start_x = r->have_heur ? r->heur_x : prev_integral ? r->prev_x : NULL;
+    r->start_x = r->have_heur ? r->heur_x : prev_integral ? repaired_start(r, mip) : NULL;
     r->start_given = 0;
     r->best_bound = *bound;
     ret = glp_intopt(r->lp, &iocp);
@@ -945,6 +1020,14 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
         }
         res->term_bound[term] = bound;
         if (outcome == STAGE_PROVED || outcome == STAGE_STOPPED_WITH_X) {
+            /* The plan's basis goes on with it when the plan is the heuristic's LP point. */
+            r->plan_basis_valid = r->have_heur && r->heur_basis &&
+                                  memcmp(r->x + 1, r->heur_x + 1, n * sizeof *r->x) == 0;
+            if (r->plan_basis_valid) {
+                int *swap = r->plan_basis;
+                r->plan_basis = r->heur_basis;
+                r->heur_basis = swap;
+            }
             memcpy(r->prev_x, r->x, (n + 1) * sizeof *r->x);
             have_x = 1;
             prev_integral = !mip->n_binaries || !mip->lp_exact[term];
@@ -1001,8 +1084,9 @@ static int trapped_run(run *r, const sp_mip *mip, sp_mip_result *res)
 static void free_buffers(run *r)
 {
     free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis), free(r->heur_x), free(r->lp_x), free(r->active), free(r->pricing);
-    free(r->relax_x);
+    free(r->relax_x), free(r->heur_basis), free(r->plan_basis);
     r->relax_x = NULL;
+    r->heur_basis = r->plan_basis = NULL;
     r->ia = r->ja = r->basis = NULL;
     r->ar = r->x = r->prev_x = r->heur_x = r->lp_x = NULL;
     r->active = NULL;
