@@ -233,6 +233,18 @@ static int add_link(model *m, int binary, const int *cols, size_t n, double thre
     return SP_OK;
 }
 
+typedef struct staff_pair {
+    int staff, col;
+} staff_pair;
+
+static int cmp_staff_pair(const void *a, const void *b)
+{
+    const staff_pair *x = a, *y = b;
+    if (x->staff != y->staff)
+        return x->staff < y->staff ? -1 : 1;
+    return x->col < y->col ? -1 : x->col > y->col;
+}
+
 /* Records that auxiliary column `col` is set by max(0, sign * sum(cols) - offset). */
 static int add_aux(model *m, int col, const int *cols, size_t n, double sign, double offset)
 {
@@ -246,7 +258,34 @@ static int add_aux(model *m, int col, const int *cols, size_t n, double sign, do
 }
 
 /* Partner binaries z of one person with a partner limit below the partners they could serve. */
-static int add_limit_for(model *m, int s, int *z_of, int *cols)
+/* sum_{d of p in t} (1 + tau) x_sd <= cap_st z_sp for every period t in which s could work on
+ * two or more demand records of p: tighter than the per-pair rows, whose bounds add up to several
+ * times the person's hours there (pool M: ~4 skills and sites per partner), so the relaxation can
+ * no longer give a partner more of a part-served person than that person has. */
+static int add_period_links(model *m, int s, int z, const int *cols, size_t n,
+                            staff_pair *by_period)
+{
+    const sp_pool *pool = m->pool;
+    for (size_t i = 0; i < n; i++)
+        by_period[i] = (staff_pair){pool->demand[m->pairs[cols[i]].demand].period, cols[i]};
+    qsort(by_period, n, sizeof *by_period, cmp_staff_pair);
+    for (size_t i = 0; i < n;) {
+        size_t end = i;
+        while (end < n && by_period[end].staff == by_period[i].staff)
+            end++;
+        if (end - i >= 2) {
+            int row, period = by_period[i].staff;
+            NEW_ROW(row, SP_ROW_LE, 0.0);
+            for (size_t k = i; k < end; k++)
+                TRY(sp_mip_add_coef(m->mip, row, by_period[k].col, 1.0 + m->pairs[by_period[k].col].tau));
+            TRY(sp_mip_add_coef(m->mip, row, z, -sp_alloc_capacity(pool, &pool->staff[s], period)));
+        }
+        i = end;
+    }
+    return SP_OK;
+}
+
+static int add_limit_for(model *m, int s, int *z_of, int *cols, staff_pair *by_period)
 {
     const sp_pool *pool = m->pool;
     const sp_staff *st = &pool->staff[s];
@@ -274,6 +313,7 @@ static int add_limit_for(model *m, int s, int *z_of, int *cols)
             if (pool->demand[m->pairs[m->staff_pairs[i]].demand].partner == (int)p)
                 cols[n++] = m->staff_pairs[i];
         TRY(add_link(m, z_of[p], cols, n, 1e-6, s, st->max_partners));
+        TRY(add_period_links(m, s, z_of[p], cols, n, by_period));
     }
     return SP_OK;
 }
@@ -285,7 +325,8 @@ static int add_partner_limits(model *m)
     m->limited = calloc(pool->n_staff ? pool->n_staff : 1, sizeof *m->limited);
     int *z_of = malloc((pool->n_partners ? pool->n_partners : 1) * sizeof *z_of);
     int *cols = malloc((m->n_pairs ? m->n_pairs : 1) * sizeof *cols);
-    int rc = m->limited && z_of && cols ? SP_OK : SP_ENOMEM;
+    staff_pair *by_period = malloc((m->n_pairs ? m->n_pairs : 1) * sizeof *by_period);
+    int rc = m->limited && z_of && cols && by_period ? SP_OK : SP_ENOMEM;
     for (size_t s = 0; s < pool->n_staff && !rc; s++) {
         if (pool->staff[s].max_partners <= 0)
             continue;
@@ -302,10 +343,11 @@ static int add_partner_limits(model *m)
         if (eligible_partners <= pool->staff[s].max_partners)
             continue;
         m->limited[s] = 1;
-        rc = add_limit_for(m, (int)s, z_of, cols);
+        rc = add_limit_for(m, (int)s, z_of, cols, by_period);
     }
     free(z_of);
     free(cols);
+    free(by_period);
     return rc;
 }
 
@@ -405,18 +447,6 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
             TRY(sp_mip_add_coef(m->mip, row, pair_cols[i], 1.0));
     }
     return SP_OK;
-}
-
-typedef struct staff_pair {
-    int staff, col;
-} staff_pair;
-
-static int cmp_staff_pair(const void *a, const void *b)
-{
-    const staff_pair *x = a, *y = b;
-    if (x->staff != y->staff)
-        return x->staff < y->staff ? -1 : 1;
-    return x->col < y->col ? -1 : x->col > y->col;
 }
 
 static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols, int *depth_cols)

@@ -847,6 +847,64 @@ static void improve_from_plan(run *r, const sp_mip *mip, int term)
     improve_by_fixing(r, mip, term, r->lp_x);
 }
 
+/* Whether the heuristic's plan is already within the gap of `bound`. */
+static int gap_closed(const run *r, double bound)
+{
+    return r->have_heur && r->heur_value - bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9);
+}
+
+#define DIVE_ROUNDS 12
+
+/* An LP dive from the relaxation: binaries the LP already sets to 0 or 1 are fixed there, the
+ * quarter of the fractional ones with the largest values fixed at 1, the LP solved again, and so
+ * on until no binary is fractional or the LP fails; the fixing heuristic then starts from the
+ * last LP point. One rounding of the whole relaxation decides every binary at once from a point
+ * that spreads people over partners; diving lets each LP re-spread the hours around the choices
+ * made so far (pool M: unmet from the rounding 1.2% above the bound). */
+static void dive(run *r, const sp_mip *mip, int term)
+{
+    size_t n = mip->n_cols;
+    restore_basis(r);
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    smcp.meth = GLP_PRIMAL;
+    r->slice_cap = 2 * HEURISTIC_LP_SLICES;
+    int ok = run_simplex(r, &smcp) == 0 && glp_get_status(r->lp) == GLP_OPT, have_point = 0;
+    int round = 0;
+    for (; ok && round < DIVE_ROUNDS && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
+        for (size_t j = 1; j <= n; j++)
+            r->lp_x[j] = glp_get_col_prim(r->lp, (int)j);
+        have_point = 1;
+        size_t n_frac = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (!mip->col_binary[j] || held(r, mip, j) || glp_get_col_type(r->lp, (int)j + 1) == GLP_FX)
+                continue;
+            double v = r->lp_x[j + 1];
+            if (v <= 1e-6 || v >= 1.0 - 1e-6) {
+                double at = v <= 1e-6 ? 0.0 : 1.0;
+                glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, at, at);
+            } else {
+                r->pricing[n_frac++] = (priced){-v, 0, (int)j + 1};
+            }
+        }
+        if (!n_frac)
+            break;
+        qsort(r->pricing, n_frac, sizeof *r->pricing, cmp_priced);
+        for (size_t k = 0; k < n_frac / 4 + 1; k++)
+            glp_set_col_bnds(r->lp, r->pricing[k].col, GLP_FX, 1.0, 1.0);
+        ok = run_simplex(r, &smcp) == 0 && glp_get_status(r->lp) == GLP_OPT;
+    }
+    r->slice_cap = 0;
+    for (size_t j = 0; j < n; j++)
+        if (mip->col_binary[j] && !held(r, mip, j))
+            glp_set_col_bnds(r->lp, (int)j + 1, GLP_DB, 0.0, 1.0);
+    if (r->log_level >= 3)
+        fprintf(stderr, "staffpool: dive: %d rounds, %s\n", round, have_point ? "rounding" : "no point");
+    if (have_point)
+        improve_by_fixing(r, mip, term, r->lp_x);
+}
+
 /* The previous stage's plan as this stage's first incumbent, after the builder's repair (which
  * sets auxiliary columns that had no cost before, e.g. a maximum, to their true values), held
  * columns at their lower bound. Uses r->lp_x. */
@@ -907,6 +965,8 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
         improve_from_plan(r, mip, term);
     r->rounding_relaxation = 1;
     improve_by_fixing(r, mip, term, r->relax_x);
+    if (!gap_closed(r, *bound) && sp_now() < r->stage_deadline)
+        dive(r, mip, term);
     r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 2)
@@ -940,9 +1000,6 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     iocp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
     iocp.presolve = GLP_OFF; /* keeps column numbers for injected incumbents */
     iocp.br_tech = GLP_BR_PCH;
-    if (getenv("SPX_BR")) iocp.br_tech = atoi(getenv("SPX_BR"));
-    if (getenv("SPX_BT")) iocp.bt_tech = atoi(getenv("SPX_BT"));
-    if (getenv("SPX_CUTS")) { int c = atoi(getenv("SPX_CUTS")); iocp.gmi_cuts = c & 1; iocp.mir_cuts = c & 2 ? 1 : 0; iocp.cov_cuts = c & 4 ? 1 : 0; iocp.clq_cuts = c & 8 ? 1 : 0; }
     iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
     iocp.tm_lim = remaining_ms(r);
     if (stage_end != HUGE_VAL && (r->have_heur || prev_integral)) {
