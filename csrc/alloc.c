@@ -352,16 +352,19 @@ static int add_partner_limits(model *m)
 }
 
 /* The repair heuristic's hook (see sp_mip_set_repair): sets every "serves" binary from hours. */
-static void repair_binaries(void *ctx, double *x1)
+static void repair_binaries(void *ctx, double *x1, int term)
 {
     model *m = ctx;
+    const sp_pool *pool = m->pool;
     for (size_t i = 0; i < m->n_links;) {
         const serve_link *link = &m->links[i];
         if (link->limit_group < 0) {
             double sum = 0.0;
             for (size_t c = 0; c < link->count; c++)
                 sum += x1[m->link_cols[link->first + c] + 1];
-            x1[link->binary + 1] = sum >= link->threshold - 1e-7 ? 1.0 : 0.0;
+            /* depth binaries are held at 0 before the resilience stage (sp_mip_set_first_term) */
+            x1[link->binary + 1] =
+                term >= SP_TERM_RESILIENCE && sum >= link->threshold - 1e-7 ? 1.0 : 0.0;
             i++;
             continue;
         }
@@ -395,6 +398,13 @@ static void repair_binaries(void *ctx, double *x1)
                     x1[m->link_cols[m->links[a].first + c] + 1] = 0.0;
         i = end;
     }
+    /* Unmet hours from the hours given (partners given up above lose theirs). */
+    for (size_t d = 0; d < pool->n_demand; d++) {
+        double given = 0.0;
+        for (size_t j = m->demand_first[d]; j < m->demand_first[d + 1]; j++)
+            given += x1[j + 1];
+        x1[m->n_pairs + d + 1] = fmax(0.0, pool->demand[d].hours - given);
+    }
     /* The auxiliary columns at their least feasible values, so that a plan handed on from an
      * earlier stage (where they had no cost) starts the next stage at its true term values. */
     for (size_t i = 0; i < m->n_aux; i++) {
@@ -405,7 +415,6 @@ static void repair_binaries(void *ctx, double *x1)
         x1[a->col + 1] = fmax(0.0, a->sign * sum - a->offset);
     }
     if (m->fairness_col >= 0) {
-        const sp_pool *pool = m->pool;
         for (size_t p = 0; p < pool->n_partners; p++)
             m->partner_unmet[p] = 0.0;
         for (size_t d = 0; d < pool->n_demand; d++)
@@ -544,7 +553,7 @@ static int build(model *m)
     m->mip = sp_mip_new(SP_TERM_COUNT);
     if (!m->mip)
         return SP_ENOMEM;
-    sp_mip_set_repair(m->mip, repair_binaries, m);
+    sp_mip_set_repair_for_term(m->mip, repair_binaries, m);
     TRY(add_hours_and_demand(m));
     TRY(add_fairness(m));
     TRY(add_capacity(m));

@@ -158,6 +158,11 @@ int sp_mip_set_obj(sp_mip *mip, int term, int col, double coef);
  * given). The solver layer uses it to turn relaxations into incumbents; it must be cheap. */
 typedef void (*sp_mip_repair_fn)(void *ctx, double *x1);
 void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx);
+/* The same, told the stage (term) being solved, so that it can leave the columns held before
+ * their stage (sp_mip_set_first_term) at their lower bound and set what depends on them to
+ * match. Replaces a hook set by sp_mip_set_repair, and the reverse. */
+typedef void (*sp_mip_repair_term_fn)(void *ctx, double *x1, int term);
+void sp_mip_set_repair_for_term(sp_mip *mip, sp_mip_repair_term_fn fn, void *ctx);
 /* Marks a continuous column with lower bound 0 as one the LP may leave out until its reduced cost
  * says it would help (column generation). Builders mark the many hours columns this way; `group`
  * (>= 0) gathers columns that compete for the same thing (e.g. the people for one demand record),

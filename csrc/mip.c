@@ -46,6 +46,7 @@ struct sp_mip {
     size_t n_binaries;
     int inject_fault;
     sp_mip_repair_fn repair;
+    sp_mip_repair_term_fn repair_term;
     void *repair_ctx;
 };
 
@@ -180,7 +181,21 @@ void sp_mip_set_first_term(sp_mip *mip, int col, int term)
 void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx)
 {
     mip->repair = fn;
+    mip->repair_term = NULL;
     mip->repair_ctx = ctx;
+}
+
+void sp_mip_set_repair_for_term(sp_mip *mip, sp_mip_repair_term_fn fn, void *ctx)
+{
+    mip->repair = NULL;
+    mip->repair_term = fn;
+    mip->repair_ctx = ctx;
+}
+
+/* Whether the builder gave a repair hook, and calling it for the current stage. */
+static int has_repair(const sp_mip *mip)
+{
+    return mip->repair || mip->repair_term;
 }
 
 void sp_mip_set_lp_exact(sp_mip *mip, int term)
@@ -235,7 +250,11 @@ typedef struct run {
     int *basis; /* row then column statuses of the last stage's LP optimum; NULL: none yet */
     int *heur_basis; /* basis of the best fixed-binaries LP of this stage (heur_x) */
     int *plan_basis; /* basis of the previous stage's plan, when it came from that LP */
-    int plan_basis_valid;
+    int plan_basis_valid, heur_basis_valid;
+    int block_started;      /* block_start has set the first LP's basis */
+    double block_objective; /* sum of the blocks' optima */
+    double frozen[SP_MIP_MAX_TERMS]; /* the values earlier terms are held to */
+    unsigned char *force_zero; /* per column (0-based): kept at 0 in the blocks' second pass */
     glp_prob *lp;
 } run;
 
@@ -376,6 +395,7 @@ static double term_value(const sp_mip *mip, int term, const double *x1)
 /* Keeps term `term` at most `value` (plus a tolerance) in every later stage. */
 static void freeze_term(run *r, const sp_mip *mip, int term, double value)
 {
+    r->frozen[term] = value + 1e-7 * fmax(1.0, fabs(value));
     int row = glp_add_rows(r->lp, 1);
     glp_set_row_bnds(r->lp, row, GLP_UP, 0.0, value + 1e-7 * fmax(1.0, fabs(value)));
     /* GLPK wants distinct column indices per row: merge duplicates through the objective. */
@@ -527,6 +547,14 @@ static size_t price_columns(run *r, const sp_mip *mip, int per_group)
     return n;
 }
 
+static void call_repair(const run *r, const sp_mip *mip, double *x1)
+{
+    if (mip->repair_term)
+        mip->repair_term(mip->repair_ctx, x1, r->term);
+    else
+        mip->repair(mip->repair_ctx, x1);
+}
+
 /* Whether column j (0-based) is held at its lower bound in the current stage. */
 static int held(const run *r, const sp_mip *mip, size_t j)
 {
@@ -571,7 +599,7 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         if (!col_map[j])
             continue;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
-        if (mip->col_lazy[j]) /* priced in below, as in the whole LP */
+        if (mip->col_lazy[j] || (r->force_zero && r->force_zero[j])) /* priced in below */
             glp_set_col_bnds(sub, col_map[j], GLP_FX, 0.0, 0.0);
         else if (held(r, mip, j))
             glp_set_col_bnds(sub, col_map[j], GLP_FX, lb, lb);
@@ -602,7 +630,8 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
             break;
         size_t n = 0;
         for (size_t j = 0; j < mip->n_cols; j++)
-            if (col_map[j] && mip->col_lazy[j] && glp_get_col_type(sub, col_map[j]) == GLP_FX) {
+            if (col_map[j] && mip->col_lazy[j] && glp_get_col_type(sub, col_map[j]) == GLP_FX &&
+                !(r->force_zero && r->force_zero[j])) {
                 double d = glp_get_col_dual(sub, col_map[j]);
                 if (d < -1e-9)
                     r->pricing[n++] = (priced){d, mip->col_group[j], (int)j};
@@ -617,6 +646,10 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         }
     }
     if (ok) {
+        r->block_objective += glp_get_obj_val(sub);
+        for (size_t j = 0; j < mip->n_cols; j++) /* the block's point, for a plan from blocks */
+            if (col_map[j])
+                r->relax_x[j + 1] = glp_get_col_prim(sub, col_map[j]);
         for (size_t i = 0; i < mip->n_rows; i++)
             if (row_map[i])
                 stat_row[i + 1] = glp_get_row_stat(sub, row_map[i]);
@@ -676,7 +709,7 @@ static int solve_lp_once(run *r, const sp_mip *mip)
     smcp.presolve = GLP_OFF;
     if (r->basis)
         restore_basis(r);
-    else if (!block_start(r, mip))
+    else if (!r->block_started && !block_start(r, mip))
         glp_adv_basis(r->lp, 0);
     int ret = run_simplex(r, &smcp);
     if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
@@ -770,7 +803,10 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     r->slice_cap = r->rounding_relaxation ? HEURISTIC_LP_SLICES : 0;
     int ret = run_simplex(r, &smcp);
     r->slice_cap = 0;
-    int ok = ret == 0 && glp_get_status(r->lp) == GLP_OPT;
+    /* Stopped early in phase 2, the primal simplex's point is still feasible, and better than
+     * where it started: a plan, if not the best one for these binaries. */
+    int ok = glp_get_status(r->lp) == GLP_OPT ? (ret == 0 ? 1 : 0)
+           : glp_get_status(r->lp) == GLP_FEAS && (ret == GLP_EITLIM || ret == GLP_ETMLIM) ? 2 : 0;
     if (ok) {
         for (size_t j = 1; j <= n; j++)
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
@@ -795,13 +831,14 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
     if (start != r->lp_x)
         memcpy(r->lp_x, start, (n + 1) * sizeof *r->lp_x);
     for (int round = 0; round < 5 && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
-        if (mip->repair)
-            mip->repair(mip->repair_ctx, r->lp_x);
+        if (has_repair(mip))
+            call_repair(r, mip, r->lp_x);
         double round_start = sp_now();
         int solved = solve_with_binaries_fixed(r, mip, r->lp_x, 1);
         if (r->log_level >= 3)
             fprintf(stderr, "staffpool: fix-and-LP round %d: %s, %.6g (%.2f s)\n", round,
-                    solved ? "solved" : "failed", solved ? term_value(mip, term, r->x) : HUGE_VAL,
+                    solved == 1 ? "solved" : solved ? "stopped" : "failed",
+                    solved ? term_value(mip, term, r->x) : HUGE_VAL,
                     sp_now() - round_start);
         if (!solved)
             return;
@@ -812,8 +849,9 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
             r->heur_value = value;
             r->have_heur = 1;
             copy_basis(r, &r->heur_basis);
+            r->heur_basis_valid = 1;
         }
-        if (!better || !mip->repair)
+        if (!better || !has_repair(mip) || solved == 2)
             return;
         memcpy(r->lp_x, r->x, (n + 1) * sizeof *r->x);
     }
@@ -824,18 +862,29 @@ static void improve_by_fixing(run *r, const sp_mip *mip, int term, const double 
  * primal feasible at once: only the objective changed). Binaries released in this stage (e.g.
  * resilience depth) were held at 0 in that plan; they are first solved relaxed, with the plan's
  * other binaries fixed, and rounded from the hours that LP gives. */
+static const double *repaired_start(run *r, const sp_mip *mip);
+
 static void improve_from_plan(run *r, const sp_mip *mip, int term)
 {
     size_t n = mip->n_cols;
+    /* The plan itself, repaired, is this stage's first incumbent, whatever the LPs below do. */
+    repaired_start(r, mip);
+    memcpy(r->heur_x, r->lp_x, (n + 1) * sizeof *r->lp_x);
+    r->heur_value = term_value(mip, term, r->heur_x);
+    r->have_heur = 1;
+    r->heur_basis_valid = 0;
     memcpy(r->lp_x, r->prev_x, (n + 1) * sizeof *r->lp_x);
+    if (r->log_level >= 3)
+        fprintf(stderr, "staffpool: previous plan: %.6g%s\n", r->heur_value,
+                r->plan_basis_valid ? ", with its basis" : "");
     if (r->plan_basis_valid)
         set_basis(r, r->plan_basis);
     int releases = 0;
     for (size_t j = 0; j < n && !releases; j++)
         releases = mip->col_binary[j] && released_now(r, mip, j);
     if (releases) {
-        if (mip->repair)
-            mip->repair(mip->repair_ctx, r->lp_x);
+        if (has_repair(mip))
+            call_repair(r, mip, r->lp_x);
         double start = sp_now();
         int solved = solve_with_binaries_fixed(r, mip, r->lp_x, 0);
         if (r->log_level >= 3)
@@ -911,12 +960,157 @@ static void dive(run *r, const sp_mip *mip, int term)
 static const double *repaired_start(run *r, const sp_mip *mip)
 {
     memcpy(r->lp_x, r->prev_x, (mip->n_cols + 1) * sizeof *r->lp_x);
-    if (mip->repair)
-        mip->repair(mip->repair_ctx, r->lp_x);
+    if (has_repair(mip))
+        call_repair(r, mip, r->lp_x);
     for (size_t j = 0; j < mip->n_cols; j++)
         if (held(r, mip, j))
             r->lp_x[j + 1] = mip->col_lb[j];
     return r->lp_x;
+}
+
+/* Whether x1 (1-based) satisfies every bound, integrality, row and frozen term of the current
+ * stage, to a tolerance of 1e-6 relative: GLPK takes incumbents on trust, so a point built
+ * outside an LP (a plan from the blocks) is checked here first. */
+static int is_feasible(run *r, const sp_mip *mip, const double *x1)
+{
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        double v = x1[j + 1], lb = mip->col_lb[j];
+        double ub = held(r, mip, j) ? mip->col_lb[j] : mip->col_ub[j];
+        if (!(v >= lb - 1e-9 * fmax(1.0, fabs(lb))) || !(v <= ub + 1e-9 * fmax(1.0, fabs(ub))))
+            return 0;
+        if (mip->col_binary[j] && v != 0.0 && v != 1.0)
+            return 0;
+    }
+    double *activity = calloc(mip->n_rows + 1, sizeof *activity);
+    if (!activity)
+        return 0;
+    for (size_t k = 0; k < mip->n_coefs; k++)
+        activity[mip->coef_row[k]] += mip->coef_value[k] * x1[mip->coef_col[k] + 1];
+    int ok = 1;
+    for (size_t i = 0; i < mip->n_rows && ok; i++) {
+        double rhs = mip->row_rhs[i], tol = 1e-6 * fmax(1.0, fabs(rhs));
+        int type = mip->row_type[i];
+        if ((type != SP_ROW_GE && activity[i] > rhs + tol) ||
+            (type != SP_ROW_LE && activity[i] < rhs - tol))
+            ok = 0;
+    }
+    free(activity);
+    for (int t = 0; t < r->term && ok; t++)
+        ok = term_value(mip, t, x1) <= r->frozen[t] + 1e-6 * fmax(1.0, fabs(r->frozen[t]));
+    return ok;
+}
+
+/* Whether term `term` adds up over the blocks: every column it costs belongs to a block. Then the
+ * blocks' optima, linking rows dropped, add up to a bound on it. */
+static int term_is_block_separable(const sp_mip *mip, int term)
+{
+    const sparse_vec *v = &mip->objective[term];
+    for (size_t k = 0; k < v->n; k++)
+        if (v->value[k] != 0.0 && mip->col_block[v->index[k]] < 0)
+            return 0;
+    return mip->n_blocks >= 2;
+}
+
+/* The blocks solved again with the binaries at their repaired values (r->lp_x): every linking
+ * row that then reads "positive coefficients times columns <= 0" (e.g. x - M z <= 0 with z = 0)
+ * keeps those columns at 0. With the binaries fixed the stage separates into its blocks, so the
+ * points put together are optimal for those binaries. Leaves the points in r->relax_x and their
+ * sum in r->block_objective; the whole LP's basis from the first pass stays. Returns 1 on
+ * success. */
+static int blocks_again_with_binaries(run *r, const sp_mip *mip, int term)
+{
+    (void)term;
+    if (!r->force_zero && !(r->force_zero = calloc(mip->n_cols ? mip->n_cols : 1, 1)))
+        return 0;
+    double *rhs = malloc((mip->n_rows ? mip->n_rows : 1) * sizeof *rhs);
+    unsigned char *all_positive = malloc(mip->n_rows ? mip->n_rows : 1);
+    int *row_map = malloc((mip->n_rows + 1) * sizeof *row_map);
+    int *col_map = malloc((mip->n_cols + 1) * sizeof *col_map);
+    int *stat_row = calloc(mip->n_rows + 1, sizeof *stat_row);
+    int *stat_col = calloc(mip->n_cols + 1, sizeof *stat_col);
+    int ok = rhs && all_positive && row_map && col_map && stat_row && stat_col;
+    size_t zeroed = 0;
+    if (ok) {
+        for (size_t i = 0; i < mip->n_rows; i++) {
+            rhs[i] = mip->row_rhs[i];
+            all_positive[i] = mip->row_block[i] < 0 && mip->row_type[i] == SP_ROW_LE;
+        }
+        for (size_t k = 0; k < mip->n_coefs; k++) {
+            int i = mip->coef_row[k], j = mip->coef_col[k];
+            if (mip->col_binary[j] || held(r, mip, (size_t)j))
+                rhs[i] -= mip->coef_value[k] * r->lp_x[j + 1];
+            else if (mip->coef_value[k] <= 0.0 || mip->col_lb[j] != 0.0)
+                all_positive[i] = 0;
+        }
+        memset(r->force_zero, 0, mip->n_cols);
+        for (size_t k = 0; k < mip->n_coefs; k++) {
+            int i = mip->coef_row[k], j = mip->coef_col[k];
+            if (all_positive[i] && rhs[i] <= 1e-9 && !mip->col_binary[j] && !r->force_zero[j]) {
+                r->force_zero[j] = 1;
+                zeroed++;
+            }
+        }
+        r->block_objective = 0.0;
+        for (int b = 0; ok && b < mip->n_blocks && !should_stop(r); b++)
+            ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
+        ok = ok && !should_stop(r);
+    }
+    if (r->log_level >= 3)
+        fprintf(stderr, "staffpool: %zu columns kept at 0 by the binaries\n", zeroed);
+    free(r->force_zero);
+    r->force_zero = NULL;
+    free(rhs), free(all_positive), free(row_map), free(col_map), free(stat_row), free(stat_col);
+    return ok;
+}
+
+/* The first stage from its blocks, before the whole LP: each block solved alone (which also
+ * starts the whole LP), their points put together and repaired by the builder into a plan (the
+ * linking rows, e.g. partner limits, were dropped), checked, and the blocks' optima added up to
+ * a bound. On the largest pools the whole LP takes minutes; this gives the stage a plan and an
+ * honest gap within the time the blocks take. Returns the bound, or -HUGE_VAL. */
+static double plan_from_blocks(run *r, const sp_mip *mip, int term)
+{
+    if (r->basis || r->block_started || !term_is_block_separable(mip, term) || !has_repair(mip))
+        return -HUGE_VAL;
+    double start = sp_now();
+    r->block_objective = 0.0;
+    if (!block_start(r, mip))
+        return -HUGE_VAL;
+    r->block_started = 1;
+    memcpy(r->lp_x, r->relax_x, (mip->n_cols + 1) * sizeof *r->lp_x);
+    if (r->log_level >= 3)
+        fprintf(stderr, "staffpool: blocks' point before repair: %.6g\n", term_value(mip, term, r->lp_x));
+    call_repair(r, mip, r->lp_x);
+    for (size_t j = 0; j < mip->n_cols; j++)
+        if (held(r, mip, j))
+            r->lp_x[j + 1] = mip->col_lb[j];
+    int feasible = is_feasible(r, mip, r->lp_x);
+    if (feasible) {
+        memcpy(r->heur_x, r->lp_x, (mip->n_cols + 1) * sizeof *r->lp_x);
+        r->heur_value = term_value(mip, term, r->heur_x);
+        r->have_heur = 1;
+    }
+    double bound = r->block_objective;
+    if (!gap_closed(r, bound) && !should_stop(r) && blocks_again_with_binaries(r, mip, term)) {
+        if (r->log_level >= 3)
+            fprintf(stderr, "staffpool: blocks again, the repaired binaries fixed: %.6g\n",
+                    r->block_objective);
+        memcpy(r->lp_x, r->relax_x, (mip->n_cols + 1) * sizeof *r->lp_x);
+        call_repair(r, mip, r->lp_x);
+        for (size_t j = 0; j < mip->n_cols; j++)
+            if (held(r, mip, j))
+                r->lp_x[j + 1] = mip->col_lb[j];
+        double value = term_value(mip, term, r->lp_x);
+        if ((!r->have_heur || value < r->heur_value) && is_feasible(r, mip, r->lp_x)) {
+            memcpy(r->heur_x, r->lp_x, (mip->n_cols + 1) * sizeof *r->lp_x);
+            r->heur_value = value;
+            r->have_heur = feasible = 1;
+        }
+    }
+    if (r->log_level >= 2)
+        fprintf(stderr, "staffpool: stage %d from blocks: bound %.6g, plan %.6g (%.2f s)\n",
+                term + 1, bound, feasible ? r->heur_value : HUGE_VAL, sp_now() - start);
+    return bound;
 }
 
 static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_integral,
@@ -924,7 +1118,7 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
 {
     size_t n = mip->n_cols;
     *bound = 0.0;
-    r->have_heur = 0;
+    r->have_heur = r->heur_basis_valid = 0;
     /* This stage's window: 2/(k+1) of the time left when k stages are left (4 stages: 40%, then
      * 50%, 67%, all). Heuristics and branching stop at its end once a plan is in hand, so that
      * a time-limited solve optimises every term with its honest gap, the earlier terms getting
@@ -932,17 +1126,28 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     double stage_end = HUGE_VAL;
     if (r->deadline != HUGE_VAL)
         stage_end = sp_now() + (r->deadline - sp_now()) * 2.0 / (mip->n_terms - term + 1);
+    double block_bound = plan_from_blocks(r, mip, term);
+    if (block_bound > -HUGE_VAL)
+        *bound = block_bound;
+    if (gap_closed(r, block_bound)) {
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* the blocks prove it */
+        *bound = fmin(block_bound, r->heur_value);
+        return STAGE_PROVED;
+    }
     int ret = solve_lp(r, mip);
     if (ret == GLP_ETMLIM) {
         if (r->stop_reason == SP_STOP_NONE)
             r->stop_reason = SP_STOP_TIME_LIMIT;
-        return STAGE_NO_X;
+        if (!r->have_heur)
+            return STAGE_NO_X;
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+        return STAGE_STOPPED_WITH_X;
     }
     if (ret != 0 || glp_get_status(r->lp) == GLP_UNBND)
         return STAGE_INFEASIBLE; /* cannot happen for a well-built model; handled as no plan */
     if (glp_get_status(r->lp) == GLP_NOFEAS)
         return STAGE_INFEASIBLE;
-    *bound = glp_get_obj_val(r->lp);
+    *bound = fmax(glp_get_obj_val(r->lp), block_bound);
     if (!mip->n_binaries || mip->lp_exact[term]) {
         for (size_t j = 1; j <= n; j++)
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
@@ -955,7 +1160,6 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     double heur_start = sp_now();
     for (size_t j = 1; j <= n; j++)
         r->relax_x[j] = glp_get_col_prim(r->lp, (int)j);
-    r->have_heur = 0;
     if (stage_end != HUGE_VAL) /* a third of what is left of the stage's window */
         r->stage_deadline = sp_now() + (stage_end - sp_now()) / 3.0;
     /* The previous stage's plan first: its binaries keep every frozen term reachable, so its LP
@@ -1078,7 +1282,7 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
         res->term_bound[term] = bound;
         if (outcome == STAGE_PROVED || outcome == STAGE_STOPPED_WITH_X) {
             /* The plan's basis goes on with it when the plan is the heuristic's LP point. */
-            r->plan_basis_valid = r->have_heur && r->heur_basis &&
+            r->plan_basis_valid = r->have_heur && r->heur_basis_valid &&
                                   memcmp(r->x + 1, r->heur_x + 1, n * sizeof *r->x) == 0;
             if (r->plan_basis_valid) {
                 int *swap = r->plan_basis;
@@ -1087,6 +1291,11 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             }
             memcpy(r->prev_x, r->x, (n + 1) * sizeof *r->x);
             have_x = 1;
+            /* The plan's columns must be in the LP, or the next stage's LP cannot reach the
+             * frozen value (a plan from the blocks uses columns the whole LP never priced). */
+            for (size_t j = 1; j <= n; j++)
+                if (!r->active[j] && r->x[j] != 0.0)
+                    activate(r, mip, (int)j, HUGE_VAL);
             prev_integral = !mip->n_binaries || !mip->lp_exact[term];
             res->term_value[term] = term_value(mip, term, r->prev_x);
             if (res->term_bound[term] > res->term_value[term])
@@ -1141,7 +1350,8 @@ static int trapped_run(run *r, const sp_mip *mip, sp_mip_result *res)
 static void free_buffers(run *r)
 {
     free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis), free(r->heur_x), free(r->lp_x), free(r->active), free(r->pricing);
-    free(r->relax_x), free(r->heur_basis), free(r->plan_basis);
+    free(r->relax_x), free(r->heur_basis), free(r->plan_basis), free(r->force_zero);
+    r->force_zero = NULL;
     r->relax_x = NULL;
     r->heur_basis = r->plan_basis = NULL;
     r->ia = r->ja = r->basis = NULL;
