@@ -183,6 +183,18 @@ void sp_mip_set_lp_exact(sp_mip *mip, int term);
  * builder must know this to be true; e.g. the resilience depth binaries, which only ever lower
  * the resilience term). Those stages then neither branch on it nor carry it in their LPs. */
 void sp_mip_set_first_term(sp_mip *mip, int col, int term);
+/* Changes the bounds of an existing column, e.g. fixes a binary at 0 or 1 (lb = ub). A binary's
+ * bounds must be 0 or 1, a lazy column's lower bound 0. Returns SP_OK or SP_ERANGE. */
+int sp_mip_set_bounds(sp_mip *mip, int col, double lb, double ub);
+/* A start solution: x[0 .. cols-1], copied. The first stage takes it as its first incumbent when
+ * it meets every bound, integrality and row (checked, to 1e-6 relative: GLPK would take it on
+ * trust), and its fixing heuristic starts from it; otherwise it is ignored (log level 2 says
+ * so). Set it after the last column is added. Returns SP_OK or SP_ENOMEM. */
+int sp_mip_set_start(sp_mip *mip, const double *x);
+/* With stop = 1, every stage stops at its first plan (a start solution, a heuristic's or
+ * branch-and-cut's first) and hands it on; the result is "feasible" with each term's honest
+ * gap unless a plan is proved on the spot. */
+void sp_mip_set_stop_at_first(sp_mip *mip, int stop);
 size_t sp_mip_cols(const sp_mip *mip);
 size_t sp_mip_rows(const sp_mip *mip);
 size_t sp_mip_binaries(const sp_mip *mip);

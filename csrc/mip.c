@@ -45,6 +45,8 @@ struct sp_mip {
     int lp_exact[SP_MIP_MAX_TERMS];
     size_t n_binaries;
     int inject_fault;
+    double *start; /* a start solution (1-based), or NULL */
+    int stop_at_first;
     sp_mip_repair_fn repair;
     sp_mip_repair_term_fn repair_term;
     void *repair_ctx;
@@ -67,6 +69,7 @@ void sp_mip_free(sp_mip *mip)
     free(mip->col_lb), free(mip->col_ub), free(mip->col_binary), free(mip->col_lazy),
         free(mip->col_group), free(mip->col_block), free(mip->col_start_upper), free(mip->row_block);
     free(mip->col_first_term);
+    free(mip->start);
     free(mip->row_type), free(mip->row_rhs);
     free(mip->coef_row), free(mip->coef_col), free(mip->coef_value);
     for (int t = 0; t < SP_MIP_MAX_TERMS; t++)
@@ -171,6 +174,35 @@ void sp_mip_set_start_upper(sp_mip *mip, int col)
         mip->col_start_upper[col] = 1;
 }
 
+int sp_mip_set_bounds(sp_mip *mip, int col, double lb, double ub)
+{
+    if (col < 0 || (size_t)col >= mip->n_cols || !(lb <= ub) || lb == HUGE_VAL || ub == -HUGE_VAL)
+        return SP_ERANGE;
+    if (mip->col_binary[col] && ((lb != 0.0 && lb != 1.0) || (ub != 0.0 && ub != 1.0)))
+        return SP_ERANGE;
+    if (mip->col_lazy[col] && lb != 0.0)
+        return SP_ERANGE; /* a lazy column is out of the LP at 0 until priced in */
+    mip->col_lb[col] = lb;
+    mip->col_ub[col] = ub;
+    return SP_OK;
+}
+
+int sp_mip_set_start(sp_mip *mip, const double *x)
+{
+    double *copy = mip->start ? mip->start : malloc((mip->n_cols + 1) * sizeof *copy);
+    if (!copy)
+        return SP_ENOMEM;
+    copy[0] = 0.0;
+    memcpy(copy + 1, x, mip->n_cols * sizeof *copy);
+    mip->start = copy;
+    return SP_OK;
+}
+
+void sp_mip_set_stop_at_first(sp_mip *mip, int stop)
+{
+    mip->stop_at_first = stop != 0;
+}
+
 void sp_mip_set_first_term(sp_mip *mip, int col, int term)
 {
     if (col >= 0 && (size_t)col < mip->n_cols && term >= 0 && term < mip->n_terms &&
@@ -242,6 +274,8 @@ typedef struct run {
     double *relax_x;       /* the relaxation's point */
     int slice_cap;         /* > 0: run_simplex gives up after this many slices (heuristic LPs) */
     int rounding_relaxation; /* the fixing heuristic starts from the relaxation, not a plan */
+    int stop_at_first;       /* each stage stops at its first plan (sp_mip_set_stop_at_first) */
+    int start_ok;            /* the caller's start solution passed is_feasible */
     double heur_value;
     int have_heur;
     unsigned char *active; /* per column (1-based): in the LP; lazy columns start out */
@@ -255,6 +289,7 @@ typedef struct run {
     double block_objective; /* sum of the blocks' optima */
     double frozen[SP_MIP_MAX_TERMS]; /* the values earlier terms are held to */
     unsigned char *force_zero; /* per column (0-based): kept at 0 in the blocks' second pass */
+    glp_prob **subs; /* per block, kept between the two passes of plan_from_blocks; or NULL */
     glp_prob *lp;
 } run;
 
@@ -300,6 +335,8 @@ static void on_branch(glp_tree *tree, void *info)
         glp_ios_heur_sol(tree, r->start_x);
         r->start_given = 1;
     }
+    if (reason == GLP_IBINGO && r->stop_at_first)
+        glp_ios_terminate(tree); /* the caller asked for the first plan found */
     int best = glp_ios_best_node(tree);
     if (best) {
         double bound = glp_ios_node_bound(tree, best);
@@ -331,9 +368,11 @@ static int load_problem(run *r, const sp_mip *mip)
         int col = (int)j + 1;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
         r->active[col] = 1;
-        if (mip->col_binary[j])
+        if (mip->col_binary[j]) {
             glp_set_col_kind(lp, col, GLP_BV);
-        else if (ub == HUGE_VAL)
+            if (lb == ub) /* fixed through its bounds (sp_mip_set_bounds) */
+                glp_set_col_bnds(lp, col, GLP_FX, lb, ub);
+        } else if (ub == HUGE_VAL)
             glp_set_col_bnds(lp, col, GLP_LO, lb, 0.0);
         else if (lb == ub)
             glp_set_col_bnds(lp, col, GLP_FX, lb, ub);
@@ -587,7 +626,14 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         col_map[j] = mip->col_block[j] == b ? ++n_cols : 0;
     if (!n_rows || !n_cols)
         return 1;
-    glp_prob *sub = glp_create_prob();
+    glp_prob *sub = r->subs ? r->subs[b] : NULL;
+    if (sub) { /* the second pass: the first pass's optimum, columns forced to 0 */
+        for (size_t j = 0; j < mip->n_cols; j++)
+            if (col_map[j] && r->force_zero && r->force_zero[j])
+                glp_set_col_bnds(sub, col_map[j], GLP_FX, 0.0, 0.0);
+        goto solve;
+    }
+    sub = glp_create_prob();
     glp_set_obj_dir(sub, GLP_MIN);
     glp_add_rows(sub, n_rows);
     glp_add_cols(sub, n_cols);
@@ -618,6 +664,7 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
     glp_load_matrix(sub, n_coefs, r->ia, r->ja, r->ar);
     glp_scale_prob(sub, GLP_SF_AUTO);
     glp_adv_basis(sub, 0);
+solve:;
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
@@ -657,7 +704,10 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
             if (col_map[j])
                 stat_col[j + 1] = glp_get_col_stat(sub, col_map[j]);
     }
-    glp_delete_prob(sub);
+    if (r->subs)
+        r->subs[b] = sub; /* kept for the second pass */
+    else
+        glp_delete_prob(sub);
     return ok;
 }
 
@@ -777,6 +827,19 @@ typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE 
 
 /* Fixes every binary at `values` (rounded) and solves the LP over the continuous columns; on
  * success leaves the point in r->x and returns 1. */
+/* Whether column j cannot move in this stage: held until a later one, or fixed by its bounds. */
+static int pinned(const run *r, const sp_mip *mip, size_t j)
+{
+    return held(r, mip, j) || mip->col_lb[j] == mip->col_ub[j];
+}
+
+/* A binary's own bounds back, after a heuristic fixed it. */
+static void set_binary_bounds(run *r, const sp_mip *mip, size_t j)
+{
+    double lb = mip->col_lb[j], ub = mip->col_ub[j];
+    glp_set_col_bnds(r->lp, (int)j + 1, lb == ub ? GLP_FX : GLP_DB, lb, ub);
+}
+
 static int released_now(const run *r, const sp_mip *mip, size_t j)
 {
     return r->term > 0 && mip->col_first_term[j] == r->term;
@@ -789,7 +852,7 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
 {
     size_t n = mip->n_cols;
     for (size_t j = 0; j < n; j++) {
-        if (mip->col_binary[j] && !held(r, mip, j) && (fix_released || !released_now(r, mip, j))) {
+        if (mip->col_binary[j] && !pinned(r, mip, j) && (fix_released || !released_now(r, mip, j))) {
             double v = values[j + 1] >= 0.5 ? 1.0 : 0.0;
             glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, v, v);
         }
@@ -812,11 +875,11 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
             if (mip->col_binary[j] && (fix_released || !released_now(r, mip, j)))
-                r->x[j + 1] = held(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
+                r->x[j + 1] = pinned(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
     }
     for (size_t j = 0; j < n; j++)
-        if (mip->col_binary[j] && !held(r, mip, j))
-            glp_set_col_bnds(r->lp, (int)j + 1, GLP_DB, 0.0, 1.0);
+        if (mip->col_binary[j] && !pinned(r, mip, j))
+            set_binary_bounds(r, mip, j);
     return ok;
 }
 
@@ -947,7 +1010,7 @@ static void dive(run *r, const sp_mip *mip, int term)
     r->slice_cap = 0;
     for (size_t j = 0; j < n; j++)
         if (mip->col_binary[j] && !held(r, mip, j))
-            glp_set_col_bnds(r->lp, (int)j + 1, GLP_DB, 0.0, 1.0);
+            set_binary_bounds(r, mip, j);
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: dive: %d rounds, %s\n", round, have_point ? "rounding" : "no point");
     if (have_point)
@@ -1063,6 +1126,17 @@ static int blocks_again_with_binaries(run *r, const sp_mip *mip, int term)
     return ok;
 }
 
+static void drop_subs(run *r, const sp_mip *mip)
+{
+    if (!r->subs)
+        return;
+    for (int b = 0; b < mip->n_blocks; b++)
+        if (r->subs[b])
+            glp_delete_prob(r->subs[b]);
+    free(r->subs);
+    r->subs = NULL;
+}
+
 /* The first stage from its blocks, before the whole LP: each block solved alone (which also
  * starts the whole LP), their points put together and repaired by the builder into a plan (the
  * linking rows, e.g. partner limits, were dropped), checked, and the blocks' optima added up to
@@ -1074,8 +1148,11 @@ static double plan_from_blocks(run *r, const sp_mip *mip, int term)
         return -HUGE_VAL;
     double start = sp_now();
     r->block_objective = 0.0;
-    if (!block_start(r, mip))
+    r->subs = calloc((size_t)mip->n_blocks, sizeof *r->subs); /* NULL: solved cold twice */
+    if (!block_start(r, mip)) {
+        drop_subs(r, mip);
         return -HUGE_VAL;
+    }
     r->block_started = 1;
     memcpy(r->lp_x, r->relax_x, (mip->n_cols + 1) * sizeof *r->lp_x);
     if (r->log_level >= 3)
@@ -1110,6 +1187,7 @@ static double plan_from_blocks(run *r, const sp_mip *mip, int term)
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d from blocks: bound %.6g, plan %.6g (%.2f s)\n",
                 term + 1, bound, feasible ? r->heur_value : HUGE_VAL, sp_now() - start);
+    drop_subs(r, mip);
     return bound;
 }
 
@@ -1126,6 +1204,18 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     double stage_end = HUGE_VAL;
     if (r->deadline != HUGE_VAL)
         stage_end = sp_now() + (r->deadline - sp_now()) * 2.0 / (mip->n_terms - term + 1);
+    if (term == 0 && mip->start) { /* the caller's start solution, if it is one */
+        memcpy(r->lp_x, mip->start, (n + 1) * sizeof *r->lp_x);
+        r->start_ok = is_feasible(r, mip, r->lp_x);
+        if (r->start_ok) {
+            memcpy(r->heur_x, r->lp_x, (n + 1) * sizeof *r->lp_x);
+            r->heur_value = term_value(mip, term, r->heur_x);
+            r->have_heur = 1;
+        }
+        if (r->log_level >= 2)
+            fprintf(stderr, "staffpool: start solution %s\n",
+                    r->start_ok ? "taken" : "rejected: it breaks a bound or a row");
+    }
     double block_bound = plan_from_blocks(r, mip, term);
     if (block_bound > -HUGE_VAL)
         *bound = block_bound;
@@ -1153,8 +1243,13 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         return STAGE_PROVED;
     }
-    if (should_stop(r))
+    if (should_stop(r) && !r->have_heur)
         return STAGE_NO_X;
+    if (r->have_heur && (should_stop(r) || r->stop_at_first)) {
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+        *bound = fmin(*bound, r->heur_value);
+        return gap_closed(r, *bound) ? STAGE_PROVED : STAGE_STOPPED_WITH_X;
+    }
 
     /* Incumbents before branching: the relaxation rounded, and the previous stage's choices. */
     double heur_start = sp_now();
@@ -1167,6 +1262,8 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
      * take long to say so). */
     if (prev_integral)
         improve_from_plan(r, mip, term);
+    else if (term == 0 && r->start_ok)
+        improve_by_fixing(r, mip, term, mip->start);
     r->rounding_relaxation = 1;
     improve_by_fixing(r, mip, term, r->relax_x);
     if (!gap_closed(r, *bound) && sp_now() < r->stage_deadline)
@@ -1180,6 +1277,10 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     ret = solve_lp(r, mip); /* back to the relaxation's optimum, which glp_intopt starts from */
     if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
         return STAGE_NO_X;
+    if (r->have_heur && r->stop_at_first && !gap_closed(r, *bound)) {
+        memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+        return STAGE_STOPPED_WITH_X;
+    }
     if (r->have_heur && r->heur_value - *bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* the bound proves it: no branching */
         *bound = fmin(*bound, r->heur_value);
@@ -1351,7 +1452,9 @@ static void free_buffers(run *r)
 {
     free(r->ia), free(r->ja), free(r->ar), free(r->x), free(r->prev_x), free(r->basis), free(r->heur_x), free(r->lp_x), free(r->active), free(r->pricing);
     free(r->relax_x), free(r->heur_basis), free(r->plan_basis), free(r->force_zero);
+    free(r->subs); /* the problems themselves went with the GLPK environment */
     r->force_zero = NULL;
+    r->subs = NULL;
     r->relax_x = NULL;
     r->heur_basis = r->plan_basis = NULL;
     r->ia = r->ja = r->basis = NULL;
@@ -1379,6 +1482,7 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     r->model_file = opts->model_file;
     r->cancel = opts->cancel;
     r->deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
+    r->stop_at_first = mip->stop_at_first;
     size_t width = (mip->n_coefs > mip->n_cols ? mip->n_coefs : mip->n_cols) + 2;
     r->ia = malloc(width * sizeof *r->ia);
     r->ja = malloc(width * sizeof *r->ja);
