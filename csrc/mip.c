@@ -803,6 +803,30 @@ static void uncap_columns(run *r, const sp_mip *mip)
     }
 }
 
+/* After a stage: lazy columns the plan does not use and neither kept basis has in it go out of
+ * the LP again, to be priced back in when the next stage's duals ask for them. Branching brings
+ * every column in, and they would otherwise stay: the later stages' LPs then carried all of
+ * them (pool M: 98k columns, ~3.5 ms per simplex iteration against well under 1 ms). */
+static void deactivate_unused(run *r, const sp_mip *mip)
+{
+    int rows = r->basis ? r->basis[0] : 0, plan_rows = r->plan_basis_valid ? r->plan_basis[0] : 0;
+    size_t dropped = 0;
+    for (size_t j = 1; j <= mip->n_cols; j++) {
+        if (!mip->col_lazy[j - 1] || !r->active[j] || r->prev_x[j] != 0.0)
+            continue;
+        if ((r->basis && r->basis[rows + j] == GLP_BS) ||
+            (r->plan_basis_valid && r->plan_basis[plan_rows + j] == GLP_BS) ||
+            glp_get_col_stat(r->lp, (int)j) == GLP_BS)
+            continue;
+        glp_set_col_bnds(r->lp, (int)j, GLP_FX, 0.0, 0.0);
+        r->active[j] = 0;
+        r->n_inactive++;
+        dropped++;
+    }
+    if (r->log_level >= 3 && dropped)
+        fprintf(stderr, "staffpool: %zu unused columns out of the LP again\n", dropped);
+}
+
 /* Before branching: every column comes in, so that the search and its bound cover the whole
  * problem; a column whose reduced cost d > 0 cannot exceed (incumbent - bound) / d in any better
  * solution, which caps it. */
@@ -824,6 +848,7 @@ typedef enum { STAGE_PROVED, STAGE_STOPPED_WITH_X, STAGE_NO_X, STAGE_INFEASIBLE 
  * slices) is usually infeasible (the frozen terms) and on its way to proving it; the time is
  * better spent branching. From a plan the LP is feasible and runs to the stage's window. */
 #define HEURISTIC_LP_SLICES 5
+
 
 /* Fixes every binary at `values` (rounded) and solves the LP over the continuous columns; on
  * success leaves the point in r->x and returns 1. */
@@ -863,7 +888,9 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     /* Primal, not dual: after fixing the binaries of another plan (the previous stage's) the dual
      * simplex took 5,000+ iterations (5 s on pool S) where the primal takes 0.7 s. */
     smcp.meth = GLP_PRIMAL;
-    r->slice_cap = r->rounding_relaxation ? HEURISTIC_LP_SLICES : 0;
+    /* From the relaxation's rounding, once a plan is in hand (later stages), the frozen terms
+     * make the LP infeasible more often than not (pool M: 4-5 s lost per stage): one slice. */
+    r->slice_cap = !r->rounding_relaxation ? 0 : r->term > 0 && r->have_heur ? 1 : HEURISTIC_LP_SLICES;
     int ret = run_simplex(r, &smcp);
     r->slice_cap = 0;
     /* Stopped early in phase 2, the primal simplex's point is still feasible, and better than
@@ -963,58 +990,6 @@ static void improve_from_plan(run *r, const sp_mip *mip, int term)
 static int gap_closed(const run *r, double bound)
 {
     return r->have_heur && r->heur_value - bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9);
-}
-
-#define DIVE_ROUNDS 12
-
-/* An LP dive from the relaxation: binaries the LP already sets to 0 or 1 are fixed there, the
- * quarter of the fractional ones with the largest values fixed at 1, the LP solved again, and so
- * on until no binary is fractional or the LP fails; the fixing heuristic then starts from the
- * last LP point. One rounding of the whole relaxation decides every binary at once from a point
- * that spreads people over partners; diving lets each LP re-spread the hours around the choices
- * made so far (pool M: unmet from the rounding 1.2% above the bound). */
-static void dive(run *r, const sp_mip *mip, int term)
-{
-    size_t n = mip->n_cols;
-    restore_basis(r);
-    glp_smcp smcp;
-    glp_init_smcp(&smcp);
-    smcp.msg_lev = GLP_MSG_OFF;
-    smcp.meth = GLP_PRIMAL;
-    r->slice_cap = 2 * HEURISTIC_LP_SLICES;
-    int ok = run_simplex(r, &smcp) == 0 && glp_get_status(r->lp) == GLP_OPT, have_point = 0;
-    int round = 0;
-    for (; ok && round < DIVE_ROUNDS && !should_stop(r) && sp_now() < r->stage_deadline; round++) {
-        for (size_t j = 1; j <= n; j++)
-            r->lp_x[j] = glp_get_col_prim(r->lp, (int)j);
-        have_point = 1;
-        size_t n_frac = 0;
-        for (size_t j = 0; j < n; j++) {
-            if (!mip->col_binary[j] || held(r, mip, j) || glp_get_col_type(r->lp, (int)j + 1) == GLP_FX)
-                continue;
-            double v = r->lp_x[j + 1];
-            if (v <= 1e-6 || v >= 1.0 - 1e-6) {
-                double at = v <= 1e-6 ? 0.0 : 1.0;
-                glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, at, at);
-            } else {
-                r->pricing[n_frac++] = (priced){-v, 0, (int)j + 1};
-            }
-        }
-        if (!n_frac)
-            break;
-        qsort(r->pricing, n_frac, sizeof *r->pricing, cmp_priced);
-        for (size_t k = 0; k < n_frac / 4 + 1; k++)
-            glp_set_col_bnds(r->lp, r->pricing[k].col, GLP_FX, 1.0, 1.0);
-        ok = run_simplex(r, &smcp) == 0 && glp_get_status(r->lp) == GLP_OPT;
-    }
-    r->slice_cap = 0;
-    for (size_t j = 0; j < n; j++)
-        if (mip->col_binary[j] && !held(r, mip, j))
-            set_binary_bounds(r, mip, j);
-    if (r->log_level >= 3)
-        fprintf(stderr, "staffpool: dive: %d rounds, %s\n", round, have_point ? "rounding" : "no point");
-    if (have_point)
-        improve_by_fixing(r, mip, term, r->lp_x);
 }
 
 /* The previous stage's plan as this stage's first incumbent, after the builder's repair (which
@@ -1266,8 +1241,6 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
         improve_by_fixing(r, mip, term, mip->start);
     r->rounding_relaxation = 1;
     improve_by_fixing(r, mip, term, r->relax_x);
-    if (!gap_closed(r, *bound) && sp_now() < r->stage_deadline)
-        dive(r, mip, term);
     r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 2)
@@ -1397,6 +1370,7 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             for (size_t j = 1; j <= n; j++)
                 if (!r->active[j] && r->x[j] != 0.0)
                     activate(r, mip, (int)j, HUGE_VAL);
+            deactivate_unused(r, mip);
             prev_integral = !mip->n_binaries || !mip->lp_exact[term];
             res->term_value[term] = term_value(mip, term, r->prev_x);
             if (res->term_bound[term] > res->term_value[term])
