@@ -162,6 +162,58 @@ static void test_resilience_split(void)
     sp_pool_free(pool);
 }
 
+static void test_partner_limit_over_periods(void)
+{
+    /* s1 may serve one partner and is the only one with the skill; A needs 10 h and B 25 h in each
+     * of 2 periods (all statutory). Each period alone would serve both (the blocks' bound is 0);
+     * with the limit s1 serves B: 20 h of A unmet, U = 2,000, and A is left wholly unserved
+     * (F = 1). The resilience rule on (B, noise) wants 2 people: 1 short. Exercises the plan from
+     * the blocks (repaired, solved again with A's hours forbidden, checked) and the depth binaries
+     * held until the resilience stage. */
+    sp_pool *pool = NULL;
+    sp_error err;
+    sp_pool_new(&pool, 2, &err);
+    sp_pool_set_reserve_share(pool, 0, &err);
+    sp_pool_add_partner(pool, "A", NULL, 0, &err);
+    sp_pool_add_partner(pool, "B", NULL, 0, &err);
+    sp_pool_add_site(pool, "A1", "A", NULL, 52.0, -1.0, &err);
+    sp_pool_add_site(pool, "B1", "B", NULL, 52.0, -1.0, &err);
+    sp_pool_add_skill(pool, "noise", NULL, &err);
+    CHECK(sp_pool_add_staff(pool, "s1", NULL, "A", "A1", 40, 30, -1, 1, &err) == SP_OK);
+    sp_pool_add_staff_skill(pool, "s1", "noise", 3, &err);
+    for (int t = 0; t < 2; t++) {
+        sp_pool_add_demand(pool, "A", NULL, "noise", t, 10, 1, SP_PRIORITY_STATUTORY, 0, &err);
+        sp_pool_add_demand(pool, "B", NULL, "noise", t, 25, 1, SP_PRIORITY_STATUTORY, 0, &err);
+    }
+    sp_pool_set_resilience(pool, "B", "noise", 2, 1.0, &err);
+    sp_solution *sol = NULL;
+    CHECK(sp_solve(&sol, pool, NULL, &err) == SP_OK);
+    CHECK(sol && sp_solution_status(sol) == SP_STATUS_OPTIMAL);
+    sp_term t;
+    sp_solution_term(&t, sol, SP_TERM_UNMET);
+    CHECK_NEAR(t.value, 2000, 1e-3);
+    CHECK_NEAR(t.bound, 2000, 1e-3);
+    sp_solution_term(&t, sol, SP_TERM_FAIRNESS);
+    CHECK_NEAR(t.value, 1.0, 1e-6);
+    sp_solution_term(&t, sol, SP_TERM_RESILIENCE);
+    CHECK_NEAR(t.value, 1.0, 1e-6);
+    sp_solution_term(&t, sol, SP_TERM_COST);
+    CHECK_NEAR(t.value, 50 * 30, 1e-3);
+    size_t n;
+    const sp_assignment *a = sp_solution_assignments(sol, &n);
+    double to_a = 0, to_b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(a[i].partner_id, "A") == 0)
+            to_a += a[i].hours;
+        else
+            to_b += a[i].hours;
+    }
+    CHECK_NEAR(to_a, 0, 1e-6);
+    CHECK_NEAR(to_b, 50, 1e-4); /* the frozen unmet term's 1e-7 relative tolerance */
+    sp_solution_free(sol);
+    sp_pool_free(pool);
+}
+
 int main(void)
 {
     RUN(test_glpk_trap_then_solve);
@@ -170,5 +222,6 @@ int main(void)
     RUN(test_zero_time_limit);
     RUN(test_cancel_before_start);
     RUN(test_resilience_split);
+    RUN(test_partner_limit_over_periods);
     return harness_report();
 }
