@@ -892,6 +892,11 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
      * make the LP infeasible more often than not (pool M: 4-5 s lost per stage): one slice. */
     r->slice_cap = !r->rounding_relaxation ? 0 : r->term > 0 && r->have_heur ? 1 : HEURISTIC_LP_SLICES;
     int ret = run_simplex(r, &smcp);
+    /* Columns out of the LP are priced in here too: the plan these binaries allow may need
+     * people the relaxation never used (pool S, resilience: 0.048 without, 0 with). */
+    while (ret == 0 && glp_get_status(r->lp) == GLP_OPT && r->n_inactive &&
+           price_columns(r, mip, 2) > 0 && !should_stop(r))
+        ret = run_simplex(r, &smcp);
     r->slice_cap = 0;
     /* Stopped early in phase 2, the primal simplex's point is still feasible, and better than
      * where it started: a plan, if not the best one for these binaries. */
