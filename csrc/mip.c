@@ -711,6 +711,30 @@ solve:;
     return ok;
 }
 
+/* Sets the whole LP's basis from its blocks' statuses: the linking rows' slacks basic, the
+ * linking columns at a bound: a binary's value in `point` (1-based; may be NULL), otherwise
+ * the bound the builder asked for. */
+static void basis_from_blocks(run *r, const sp_mip *mip, const int *stat_row, const int *stat_col,
+                              const double *point)
+{
+    glp_prob *lp = r->lp;
+    for (size_t i = 1; i <= mip->n_rows; i++)
+        glp_set_row_stat(lp, (int)i, stat_row[i] ? stat_row[i] : GLP_BS);
+    for (size_t j = 1; j <= mip->n_cols; j++) {
+        int stat = stat_col[j];
+        if (stat == GLP_BS && !r->active[j])
+            activate(r, mip, (int)j, HUGE_VAL);
+        if (!stat) /* a linking column */
+            stat = point && mip->col_binary[j - 1] ? (point[j] >= 0.5 ? GLP_NU : GLP_NL)
+                 : mip->col_start_upper[j - 1] ? GLP_NU : GLP_NL;
+        int type = glp_get_col_type(lp, (int)j);
+        if (stat != GLP_BS)
+            stat = type == GLP_FX ? GLP_NS : type == GLP_LO || type == GLP_FR ? GLP_NL
+                 : stat == GLP_NS ? GLP_NL : stat;
+        glp_set_col_stat(lp, (int)j, stat);
+    }
+}
+
 /* The first LP's starting basis from its blocks (see sp_mip_set_block): far fewer iterations
  * than from scratch, because GLPK's simplex slows down much faster than linearly with size (pool
  * M: one week's LP 0.6 s, thirteen weeks together 33 s). Returns 1 when the basis is set. */
@@ -726,23 +750,8 @@ static int block_start(run *r, const sp_mip *mip)
     for (int b = 0; ok && b < mip->n_blocks && !should_stop(r); b++)
         ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
     ok = ok && !should_stop(r);
-    if (ok) {
-        glp_prob *lp = r->lp;
-        for (size_t i = 1; i <= mip->n_rows; i++)
-            glp_set_row_stat(lp, (int)i, stat_row[i] ? stat_row[i] : GLP_BS);
-        for (size_t j = 1; j <= mip->n_cols; j++) {
-            int stat = stat_col[j];
-            if (stat == GLP_BS && !r->active[j])
-                activate(r, mip, (int)j, HUGE_VAL);
-            if (!stat) /* a linking column: at the bound the builder asked for */
-                stat = mip->col_start_upper[j - 1] ? GLP_NU : GLP_NL;
-            int type = glp_get_col_type(lp, (int)j);
-            if (stat != GLP_BS)
-                stat = type == GLP_FX ? GLP_NS : type == GLP_LO || type == GLP_FR ? GLP_NL
-                     : stat == GLP_NS ? GLP_NL : stat;
-            glp_set_col_stat(lp, (int)j, stat);
-        }
-    }
+    if (ok)
+        basis_from_blocks(r, mip, stat_row, stat_col, NULL);
     free(row_map), free(col_map), free(stat_row), free(stat_col);
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: %d blocks solved alone%s at %.2f s\n", mip->n_blocks,
@@ -1057,9 +1066,8 @@ static int term_is_block_separable(const sp_mip *mip, int term)
 /* The blocks solved again with the binaries at their repaired values (r->lp_x): every linking
  * row that then reads "positive coefficients times columns <= 0" (e.g. x - M z <= 0 with z = 0)
  * keeps those columns at 0. With the binaries fixed the stage separates into its blocks, so the
- * points put together are optimal for those binaries. Leaves the points in r->relax_x and their
- * sum in r->block_objective; the whole LP's basis from the first pass stays. Returns 1 on
- * success. */
+ * points put together are optimal for those binaries. Leaves the points in r->relax_x, their
+ * sum in r->block_objective and the whole LP's basis at them. Returns 1 on success. */
 static int blocks_again_with_binaries(run *r, const sp_mip *mip, int term)
 {
     (void)term;
@@ -1097,6 +1105,11 @@ static int blocks_again_with_binaries(run *r, const sp_mip *mip, int term)
         for (int b = 0; ok && b < mip->n_blocks && !should_stop(r); b++)
             ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
         ok = ok && !should_stop(r);
+        /* The whole LP then starts at the plan (binaries at the plan's values), next to
+         * feasible for the later stages, rather than at the first pass's point (pool L: the
+         * fairness LP from there did not finish in 45 s). */
+        if (ok)
+            basis_from_blocks(r, mip, stat_row, stat_col, r->lp_x);
     }
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: %zu columns kept at 0 by the binaries\n", zeroed);
