@@ -5,7 +5,7 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L
 CPPFLAGS := -Iinclude -Icsrc
-LDLIBS := -lglpk -lsqlite3 -lm
+LDLIBS := -lglpk -lsqlite3 -lm -lpthread
 
 SRC := $(wildcard csrc/*.c)
 HDR := include/staffpool.h $(wildcard csrc/*.h)

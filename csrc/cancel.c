@@ -53,4 +53,5 @@ void sp_solve_options_init(sp_solve_options *opts)
     opts->log_level = 0;
     opts->cancel = NULL;
     opts->model_file = NULL;
+    opts->progress = NULL;
 }

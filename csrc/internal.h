@@ -222,6 +222,10 @@ void sp_mip_inject_glpk_fault(sp_mip *mip);
 /* Monotonic wall clock in seconds. */
 double sp_now(void);
 int sp_cancel_is_raised(const sp_cancel *cancel);
+/* Posts the state of a running solve (progress may be NULL: nothing happens). has_incumbent 0:
+ * incumbent is ignored. Thread-safe. */
+void sp_progress_post(sp_progress *progress, int stage, int stages, int has_incumbent,
+                      double incumbent, double bound, double seconds);
 
 /* ---- solution (solution.c): self-contained copy of a plan ---- */
 struct sp_solution {

@@ -260,6 +260,8 @@ typedef struct run {
     double stage_deadline; /* branch-and-cut budget of the current stage; HUGE_VAL: none */
     int budget_stopped;    /* a stage stopped on its budget with a plan in hand */ /* sp_now() value; HUGE_VAL: none */
     const sp_cancel *cancel;
+    sp_progress *progress; /* may be NULL */
+    int stage, stages;     /* for progress posts */
     int stop_reason;
     int term; /* the stage being solved */
     /* branch-and-cut state of the current stage */
@@ -318,6 +320,13 @@ static void on_error(void *info)
     longjmp(r->jump, 1);
 }
 
+/* Tells a display thread where the current stage stands (nothing when nobody watches). */
+static void post_progress(const run *r, int has_incumbent, double incumbent, double bound)
+{
+    sp_progress_post(r->progress, r->stage, r->stages, has_incumbent, incumbent, bound,
+                     sp_now() - r->started);
+}
+
 static int should_stop(run *r)
 {
     if (sp_cancel_is_raised(r->cancel))
@@ -337,11 +346,18 @@ static void on_branch(glp_tree *tree, void *info)
     }
     if (reason == GLP_IBINGO && r->stop_at_first)
         glp_ios_terminate(tree); /* the caller asked for the first plan found */
-    int best = glp_ios_best_node(tree);
+    int best = glp_ios_best_node(tree), improved = reason == GLP_IBINGO;
     if (best) {
         double bound = glp_ios_node_bound(tree, best);
-        if (bound > r->best_bound)
+        if (bound > r->best_bound) {
             r->best_bound = bound;
+            improved = 1;
+        }
+    }
+    if (improved && r->progress) {
+        glp_prob *lp = glp_ios_get_prob(tree);
+        int has = glp_mip_status(lp) == GLP_FEAS || glp_mip_status(lp) == GLP_OPT;
+        post_progress(r, has, has ? glp_mip_obj_val(lp) : 0.0, r->best_bound);
     }
     if (should_stop(r) || sp_now() >= r->stage_deadline)
         glp_ios_terminate(tree);
@@ -1181,6 +1197,7 @@ static double plan_from_blocks(run *r, const sp_mip *mip, int term)
         fprintf(stderr, "staffpool: stage %d from blocks: bound %.6g, plan %.6g (%.2f s)\n",
                 term + 1, bound, feasible ? r->heur_value : HUGE_VAL, sp_now() - start);
     drop_subs(r, mip);
+    post_progress(r, r->have_heur, r->heur_value, bound); /* on L, the first news in a minute */
     return bound;
 }
 
@@ -1261,6 +1278,7 @@ static stage_outcome solve_stage(run *r, const sp_mip *mip, int term, int prev_i
     improve_by_fixing(r, mip, term, r->relax_x);
     r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
+    post_progress(r, r->have_heur, r->heur_value, *bound);
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
                 *bound, r->have_heur ? r->heur_value : HUGE_VAL, sp_now() - heur_start);
@@ -1363,6 +1381,8 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             break;
         }
         double bound, stage_start = sp_now();
+        r->stage = term;
+        post_progress(r, 0, 0.0, -HUGE_VAL); /* a new stage: no solution, no bound yet */
         stage_outcome outcome = solve_stage(r, mip, term, prev_integral, &bound);
         if (r->log_level >= 2)
             fprintf(stderr, "staffpool: stage %d of %d: outcome %d, %.2f s\n", term + 1,
@@ -1393,6 +1413,7 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             res->term_value[term] = term_value(mip, term, r->prev_x);
             if (res->term_bound[term] > res->term_value[term])
                 res->term_bound[term] = res->term_value[term];
+            post_progress(r, 1, res->term_value[term], res->term_bound[term]);
         }
         if (outcome != STAGE_PROVED) {
             all_proved = 0;
@@ -1473,6 +1494,8 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
     r->stage_deadline = HUGE_VAL;
     r->model_file = opts->model_file;
     r->cancel = opts->cancel;
+    r->progress = opts->progress;
+    r->stages = mip->n_terms;
     r->deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
     r->stop_at_first = mip->stop_at_first;
     size_t width = (mip->n_coefs > mip->n_cols ? mip->n_coefs : mip->n_cols) + 2;

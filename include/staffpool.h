@@ -113,6 +113,23 @@ void sp_cancel_free(sp_cancel *cancel);
 void sp_cancel_raise(sp_cancel *cancel); /* thread-safe */
 void sp_cancel_reset(sp_cancel *cancel);
 
+/* Progress of a running solve, for display while it runs: the solving thread posts to it, any
+ * other thread reads a consistent snapshot (a mutex guards it). Posting never changes the plan. */
+typedef struct sp_progress sp_progress;
+typedef struct sp_progress_snapshot {
+    unsigned long updates; /* grows with every post; 0: nothing posted yet */
+    int stage, stages;     /* 0-based stage being solved, of how many (for an allocation the
+                              stages are the SP_TERM_* in order; a rota has one) */
+    int has_incumbent;     /* the stage has a solution: incumbent is its objective value */
+    double incumbent;      /* the stage's objective at its best solution so far */
+    double bound;          /* the stage's best proved bound; -HUGE_VAL: none yet */
+    double gap;            /* (incumbent - bound) / max(|incumbent|, 1e-9); -1 without one */
+    double seconds;        /* since the solve started */
+} sp_progress_snapshot;
+int sp_progress_new(sp_progress **out, sp_error *err);
+void sp_progress_free(sp_progress *progress); /* accepts NULL */
+void sp_progress_read(const sp_progress *progress, sp_progress_snapshot *out); /* thread-safe */
+
 typedef struct sp_solve_options {
     double time_limit;   /* seconds of wall clock for the whole solve; < 0 (default): none;
                             0: stop at once (status NO_SOLUTION) */
@@ -121,6 +138,8 @@ typedef struct sp_solve_options {
     sp_cancel *cancel;   /* may be NULL; not owned */
     const char *model_file; /* if not NULL, the first stage's model is written there (free MPS)
                                for inspection with other solvers; not owned */
+    sp_progress *progress;  /* may be NULL; not owned: the solve posts its best objective and
+                               bound there as they improve */
 } sp_solve_options;
 
 /* Fills the defaults. */

@@ -40,7 +40,7 @@ def make_builder(absolute_paths: bool) -> FFI:
         '#include "staffpool.h"',
         sources=sources,
         include_dirs=[os.path.join(ROOT, "include"), os.path.join(ROOT, "csrc")],
-        libraries=["glpk", "sqlite3", "m"],
+        libraries=["glpk", "sqlite3", "m", "pthread"],
         extra_compile_args=["-std=c11", "-O2", "-D_POSIX_C_SOURCE=200809L", "-Wall"],
     )
     return builder

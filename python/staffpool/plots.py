@@ -6,7 +6,9 @@ never needs it). Each function draws on ``ax`` (a new figure when None) and retu
 - `cost_vs_hours(shares)`: hours received against cost borne per partner (`cost_shares` output);
 - `resilience(solution)`: distinct people per partner and skill, single points of failure marked;
 - `redeployment_outcomes(result)`: each at-risk person's outcome, cost avoided against cost of
-  avoiding, and the reason for each redundancy.
+  avoiding, and the reason for each redundancy;
+- `rota_chart(rota_result)`: people x days coloured by shift type, labelled by site, weekends
+  shaded.
 
 In a notebook the inline backend shows the figure; in a script or a test use the Agg backend and
 ``ax.figure.savefig(path)``.
@@ -301,4 +303,77 @@ def redeployment_outcomes(result: Any, ax: Any = None) -> Any:
                        Patch(color=OUTCOME_COLOURS["redundant"], alpha=0.85,
                              label="redundancy cost incurred")],
               fontsize=8, loc="lower right")
+    return ax
+
+
+# ---- rota --------------------------------------------------------------------------------------
+
+def rota_grid(result: Any) -> Tuple[List[str], List[str], Dict[Tuple[int, int], Tuple[str, Any]]]:
+    """(people, shift types, {(person row, day): (shift, site)}) of a roster; people in the
+    result's order (those without a shift included), shift types in order of first use."""
+    people = [p.person for p in getattr(result, "people", [])]
+    cells: Dict[Tuple[int, int], Tuple[str, Any]] = {}
+    shifts: List[str] = []
+    row_of = {p: i for i, p in enumerate(people)}
+    for a in result.assignments:
+        if a.person not in row_of:
+            row_of[a.person] = len(people)
+            people.append(a.person)
+        if a.shift not in shifts:
+            shifts.append(a.shift)
+        cells[(row_of[a.person], int(a.day))] = (a.shift, getattr(a, "site", None))
+    return people, shifts, cells
+
+
+def rota_chart(result: Any, days: Optional[int] = None, first_weekday: int = 0,
+               day_labels: Optional[Sequence[str]] = None, ax: Any = None,
+               max_site_labels: int = 1200) -> Any:
+    """People x days, each worked day coloured by shift type and, when the roster uses more than
+    one site, labelled with the site (while the grid has at most ``max_site_labels`` worked
+    cells; beyond that only the colours are drawn). Weekends are shaded. ``result`` is a
+    ``RotaResult``; ``days`` defaults to the last worked day + 1; ``day_labels`` replaces the
+    day numbers (e.g. dates)."""
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    people, shifts, cells = rota_grid(result)
+    if days is None:
+        days = max([d for _, d in cells] + [-1]) + 1
+    days = max(days, 1)
+    ax = _axes(ax, (min(18.0, 2.5 + 0.32 * days), max(2.5, 0.28 * len(people) + 1.5)))
+    grid = np.full((max(len(people), 1), days), np.nan)
+    for (row, day), (shift, _site) in cells.items():
+        if day < days:
+            grid[row, day] = shifts.index(shift)
+    base = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
+            "#ff9da7", "#9c755f", "#bab0ac"]
+    colours = [base[i % len(base)] for i in range(max(len(shifts), 1))]
+    ax.imshow(np.ma.masked_invalid(grid), aspect="auto", interpolation="nearest",
+              cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5)
+    for day in range(days):
+        if (first_weekday + day) % 7 >= 5:
+            ax.axvspan(day - 0.5, day + 0.5, color="#000000", alpha=0.06, lw=0)
+    sites = sorted({str(site) for _s, site in cells.values() if site is not None})
+    if len(sites) > 1 and len(cells) <= max_site_labels:
+        for (row, day), (_shift, site) in cells.items():
+            if site is not None and day < days:
+                ax.text(day, row, str(site)[:6], ha="center", va="center", fontsize=5,
+                        color="white")
+    ax.set_yticks(range(len(people)))
+    ax.set_yticklabels(people, fontsize=7)
+    step = max(1, days // 28)
+    ticks = list(range(0, days, step))
+    ax.set_xticks(ticks)
+    labels = list(day_labels) if day_labels is not None else [str(d) for d in range(days)]
+    ax.set_xticklabels([labels[d] for d in ticks], fontsize=7,
+                       rotation=90 if day_labels is not None else 0)
+    ax.set_xlabel("day")
+    worked = sum(1 for _, d in cells if d < days)
+    title = f"Rota: {len(people)} people, {days} days, {worked} shifts"
+    if len(sites) > 1:
+        title += f" at {len(sites)} sites"
+    ax.set_title(title)
+    ax.legend(handles=[Patch(color=colours[i], label=s) for i, s in enumerate(shifts)],
+              fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="shift")
     return ax

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
+from .progress import ProgressArg, attach_board, reporter, watcher
 from .results import (TERMS, Assignment, Objective, PartnerSummary, Resilience, Solution, Term,
                       Unmet, records)
 
@@ -29,17 +30,21 @@ def _s(ptr: Any) -> Optional[str]:
 
 
 def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
-          log_level: int = 0) -> Solution:
+          log_level: int = 0, progress: ProgressArg = None) -> Solution:
     """Solves the pooled allocation of ``pool`` (docs/model.md).
 
     time_limit: seconds of wall clock for the whole solve (None: no limit; 0 stops at once).
     gap: relative gap at which each objective stage counts as solved.
     log_level: 0 silent, 1 errors, 2 progress, 3 everything (GLPK's output, on stderr).
+    progress: the best objective and bound of the stage being solved, as they improve (see
+    ``staffpool.progress.Progress``): None (default) shows them in a notebook only, True also on
+    stderr outside one, False nowhere, a callable receives each ``Progress``.
 
     Infeasible or stopped solves are a ``Solution.status``, not an exception. Ctrl-C stops the
     solve promptly and raises KeyboardInterrupt; the next solve works as usual.
     """
-    sol = ffi.gc(solve_native(pool._ptr, time_limit, gap, log_level), lib.sp_solution_free)
+    sol = ffi.gc(solve_native(pool._ptr, time_limit, gap, log_level, progress=progress),
+                 lib.sp_solution_free)
     try:
         return _read_solution(sol, pool)
     finally:
@@ -48,15 +53,17 @@ def solve(pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
 
 def solve_native(native_pool: Any, time_limit: Optional[float] = None, gap: float = 1e-6,
                  log_level: int = 0,
-                 on_wait: Optional[Callable[[float], None]] = None) -> Any:
+                 on_wait: Optional[Callable[[float], None]] = None,
+                 progress: ProgressArg = None) -> Any:
     """``sp_solve`` in a worker thread; returns the native ``sp_solution *``, which the caller
     frees with ``lib.sp_solution_free``. ``on_wait(seconds_elapsed)`` is called about every
-    50 ms while the solve runs (for progress notes)."""
+    50 ms while the solve runs (for progress notes); ``progress`` as for ``solve``."""
     opts, cancel = solve_options(time_limit, gap, log_level)
+    wait = with_progress(opts, TERMS, progress, on_wait)
     err = ffi.new("sp_error *")
     out = ffi.new("sp_solution **")
     rc = run_cancellable(lambda: lib.sp_solve(out, native_pool, opts, err), cancel,
-                         lambda: lib.sp_solution_free(out[0]), on_wait)
+                         lambda: lib.sp_solution_free(out[0]), wait)
     raise_for(rc, err)
     return out[0]
 
@@ -85,6 +92,25 @@ def solve_options(time_limit: Optional[float], gap: float, log_level: int) -> Tu
     return opts, cancel
 
 
+def with_progress(opts: Any, stage_names: Sequence[str], progress: ProgressArg,
+                  on_wait: Optional[Callable[[float], None]] = None
+                  ) -> Optional[Callable[[float], None]]:
+    """The ``on_wait`` for run_cancellable that reports progress as ``progress`` asks (attaching a
+    board to ``opts`` when someone watches) and also calls the caller's own ``on_wait``."""
+    report = reporter(progress)
+    if report is None:
+        return on_wait
+    watch = watcher(attach_board(opts), stage_names, report)
+    if on_wait is None:
+        return watch
+
+    def both(elapsed: float) -> None:
+        watch(elapsed)
+        on_wait(elapsed)
+
+    return both
+
+
 def run_cancellable(call: Callable[[], int], cancel: Any, free_result: Callable[[], None],
                     on_wait: Optional[Callable[[float], None]] = None) -> int:
     """Runs the C ``call`` (which returns an SP_* code) in a worker thread, so that Ctrl-C is seen:
@@ -108,6 +134,8 @@ def run_cancellable(call: Callable[[], int], cancel: Any, free_result: Callable[
         while not done.wait(0.05):
             if on_wait:
                 on_wait(time.monotonic() - started)
+        if on_wait:
+            on_wait(time.monotonic() - started)  # once more: the final state, for displays
     except KeyboardInterrupt:
         lib.sp_cancel_raise(cancel)
         _wait_through_interrupts(done)

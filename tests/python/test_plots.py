@@ -223,3 +223,36 @@ def test_generated_notebooks_are_up_to_date():
     out = subprocess.run([sys.executable, os.path.join(root, "tools", "make_notebooks.py"),
                           "--check"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+# ---- rota chart --------------------------------------------------------------------------------
+
+def _small_rota_result():
+    from staffpool.rota import Rota
+
+    rota = Rota(days=7, first_weekday=0)
+    rota.add_shift("E", length=480)
+    rota.add_shift("N", length=600)
+    rota.forbid_succession("N", "E")
+    for person in ("ann", "bob", "cat"):
+        rota.add_person(person, max_consecutive=5)
+    for day in range(7):
+        rota.set_cover(day, "E", requirement=1, under_weight=100, over_weight=1)
+        rota.set_cover(day, "N", requirement=1, under_weight=100, over_weight=1)
+    return rota.solve(time_limit=30)
+
+
+def test_rota_chart_colours_every_worked_shift(tmp_path):
+    result = _small_rota_result()
+    ax = plots.rota_chart(result)
+    render(ax, tmp_path, "rota")
+    people, shifts, cells = plots.rota_grid(result)
+    assert people == ["ann", "bob", "cat"]
+    assert len(cells) == len(result.assignments) == 14  # both shifts covered every day
+    image = ax.images[0].get_array()
+    assert image.shape == (3, 7)
+    assert int((~image.mask).sum()) == 14  # one coloured cell per worked shift, none elsewhere
+    for a in result.assignments:
+        row = people.index(a.person)
+        assert shifts[int(image[row, a.day])] == a.shift
+    assert ax.get_title() == "Rota: 3 people, 7 days, 14 shifts"
