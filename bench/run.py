@@ -103,7 +103,8 @@ def compare(size: str, seed: int, reference: bool) -> Dict[str, object]:
             if ours:
                 row["time_ratio"] = round(ref["seconds"] / max(ours["seconds"], 1e-9), 2)
                 # ratio > 1: staffpool's term is lower (better) than CBC's
-                row["unmet_ratio"] = round(ref["terms"]["unmet"] / max(ours["terms"]["unmet"][0], 1e-9), 4)
+                if ref["terms"]["unmet"] is not None:  # None: CBC found no plan in the time
+                    row["unmet_ratio"] = round(ref["terms"]["unmet"] / max(ours["terms"]["unmet"][0], 1e-9), 4)
         else:
             row["cbc_status"] = "crashed or overran"
     return row
