@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict
 from typing import Any, List, Optional
 
-from . import __version__, cli_analysis
+from . import __version__, cli_analysis, cli_rota
 from .errors import StaffpoolError, ValidationError
 from .pool import Pool
 from .report import solution_summary, table
@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="show the N newest runs (default 20; 0: all)")
 
     cli_analysis.add_subcommands(sub, parents=[db_opts])
+    cli_rota.add_subcommands(sub, parents=[db_opts])  # rota, docs/cli.md
     p = sub.add_parser("demo", parents=[common],
                        help="solve the shipped demo pool and print a summary (no database)")
     solve_options(p)
@@ -243,6 +244,7 @@ def _cmd_init(args: argparse.Namespace, out: _Out) -> int:
             store.save_pool(pool)
             store.save_redeployment(Redeployment.demo(), "demo")
             store.save_agreements(demo_agreements())
+            cli_rota.init_demo(store)
     out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}, its sharing "
                                        "agreements (`staffpool report --economics`) and the "
                                        "demo reorganisation (`staffpool redeploy`)" if pool else
@@ -272,6 +274,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
         if agreements is not None:
             out.progress("saving the sharing agreements")
             store.save_agreements(agreements)
+        cli_rota.import_rota(store, args.dir, pool, out)  # rota_*.csv, when given
     out.result(f"imported {args.dir} into {args.db}: {_pool_line(pool)}")
     out.json({"database": args.db, "imported": args.dir,
               **{k: len(pool.records(k)) for k in ("partners", "sites", "skills", "staff",
@@ -490,6 +493,7 @@ COMMANDS: dict = {"init": _cmd_init, "import": _cmd_import, "validate": _cmd_val
                   "plan": _cmd_plan, "redeploy": _cmd_redeploy, "report": _cmd_report, "export": _cmd_export,
                   "runs": _cmd_runs}
 COMMANDS.update(cli_analysis.COMMANDS)
+COMMANDS.update(cli_rota.COMMANDS)
 
 
 def _solve_file(args: argparse.Namespace, out: _Out) -> int:
