@@ -24,6 +24,7 @@ from typing import Any, List, Optional
 from . import __version__, cli_analysis, cli_rota
 from .errors import StaffpoolError, ValidationError
 from .pool import Pool
+from .progress import StderrLines
 from .report import solution_summary, table
 from .solve import solve
 
@@ -308,7 +309,8 @@ def _cmd_plan(args: argparse.Namespace, out: _Out) -> int:
         result = store.plan(first_period=args.first, periods=args.periods,
                             time_limit=args.time_limit, gap=args.gap,
                             log_level=args.verbose if args.verbose > 1 else 0,
-                            command=command, progress=out.progress)
+                            command=command, progress=out.progress,
+                            watch=StderrLines(every=5.0) if out.show_progress else False)
     total = time.monotonic() - started
     data = {"run": result.run_id, "plan": result.plan_id, "status": result.status,
             "stopped_by": result.stopped_by, "gap": result.gap,

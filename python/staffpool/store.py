@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from ._native import ffi, lib
 from .errors import StaffpoolError, ValidationError, raise_for
 from .pool import PRIORITIES, Pool
+from .progress import ProgressArg, reporter
 from .solve import solve_native
 from .redeploy import RULES, Redeployment, RedeploymentResult, RedeploymentTotals
 from .results import (TERMS, Assignment, Objective, PartnerSummary, Resilience, Solution,
@@ -628,11 +629,14 @@ class Store:
     def plan(self, first_period: Optional[Period] = None, periods: Optional[int] = None,
              time_limit: Optional[float] = None, gap: float = 1e-6, log_level: int = 0,
              command: str = "plan",
-             progress: Optional[Callable[[str], None]] = None) -> PlanResult:
+             progress: Optional[Callable[[str], None]] = None,
+             watch: ProgressArg = None) -> PlanResult:
         """Reads the inputs, solves with no transaction open, and writes the plan (with its run)
         in one transaction that first checks the inputs did not change; the new plan becomes
         current only when that transaction commits (../shared/docs/RELIABILITY.md). A run without
         a plan (infeasible, stopped) is recorded and leaves the current plan as it was.
+        ``progress`` gets notes on what is being done; ``watch`` the solver's best objective and
+        bound as they improve (as ``staffpool.solve(progress=...)``).
 
         Raises ValidationError (bad inputs in the database; the run is recorded as
         "bad_input"), DatabaseBusyError, InputsChangedError, ReadOnlyDatabaseError."""
@@ -649,7 +653,7 @@ class Store:
             raise
         say(f"solving {inputs.periods} period(s) from period {inputs.first_period} "
             f"(inputs sha256 {inputs.hash[:12]})")
-        native = self._solve(inputs, time_limit, gap, log_level, say)
+        native = self._solve(inputs, time_limit, gap, log_level, say, watch)
         try:
             status = STATUS[lib.sp_solution_status(native)]
             say("writing plan" if status in ("optimal", "feasible") else
@@ -675,8 +679,9 @@ class Store:
                           solution=self.plan_solution(run_id) if has_plan else None)
 
     def _solve(self, inputs: Inputs, time_limit: Optional[float], gap: float, log_level: int,
-               say: Callable[[str], None]) -> Any:
-        """The native solution of a solve with Ctrl-C handling and progress notes on `say`
+               say: Callable[[str], None], watch: ProgressArg) -> Any:
+        """The native solution of a solve with Ctrl-C handling, the solver's progress on
+        `watch` and, when nobody watches it, a "still solving" note on `say` now and then
         (staffpool.solve_native); the caller frees it."""
         next_note = [10.0]
 
@@ -685,7 +690,9 @@ class Store:
                 say(f"still solving ({elapsed:.0f} s)")
                 next_note[0] += 10.0 if elapsed < 60 else 60.0
 
-        return solve_native(inputs.native_pool, time_limit, gap, log_level, on_wait=note)
+        watched = reporter(watch) is not None
+        return solve_native(inputs.native_pool, time_limit, gap, log_level,
+                            on_wait=None if watched else note, progress=watch)
 
     def record_run(self, command: str, status: str, message: Optional[str] = None,
                    seconds: float = 0.0) -> int:
