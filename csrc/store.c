@@ -16,7 +16,6 @@
  */
 #include "internal.h"
 #include "store.h"
-#include "store_rota.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,7 +10,6 @@
  */
 #include "internal.h"
 #include "store.h"
-#include "store_rota.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -25,14 +24,8 @@ struct sp_rota_snapshot {
     long long newest_rota; /* max(rotas.id) when read: the published assignments it implies */
 };
 
-typedef struct row_insert {
-    const char *table;
-    size_t columns; /* values per row given by the caller (results: without rota_id) */
-    const char *sql;
-} row_insert;
-
 /* Input tables, each after the tables it refers to; cleared in the reverse order. */
-static const row_insert INPUTS[] = {
+static const sps_table_def INPUTS[] = {
     {"rota_settings", 2, "INSERT INTO rota_settings(key, value) VALUES (?1, ?2)"},
     {"rota_shifts", 6,
      "INSERT INTO rota_shifts(id, name, start_minute, length_minutes, night, unpopular) VALUES "
@@ -72,7 +65,7 @@ static const char *const CLEAR_ROTA_INPUTS =
 
 /* Result tables: ?1 is the run id (= the rota id), the caller's values follow. The rota is
  * written with current = 0; the flag moves last (make_current). */
-static const row_insert RESULTS[] = {
+static const sps_table_def RESULTS[] = {
     {"rotas", 15,
      "INSERT INTO rotas(id, created_at, from_date, days, status, stopped_by, objective, bound, "
      "gap, seconds, freeze_days, model_columns, model_rows, model_binaries, assignments, "
@@ -95,95 +88,19 @@ static const row_insert RESULTS[] = {
 };
 #define N_RESULTS (sizeof RESULTS / sizeof RESULTS[0])
 
-static const row_insert *find_insert(const row_insert *defs, size_t n, const char *table)
-{
-    for (size_t i = 0; table && i < n; i++)
-        if (strcmp(defs[i].table, table) == 0)
-            return &defs[i];
-    return NULL;
-}
-
-static void bind_value(sqlite3_stmt *s, int i, const sp_value *v)
-{
-    switch (v->type) {
-    case SP_VALUE_INT: sqlite3_bind_int64(s, i, v->i); break;
-    case SP_VALUE_REAL: sps_bind_real(s, i, v->r); break;
-    case SP_VALUE_TEXT: sps_bind_text(s, i, v->text); break;
-    default: sqlite3_bind_null(s, i); break;
-    }
-}
-
-/* Every table given is one of defs, given once, with the right number of values per row. */
-static int check_tables(const row_insert *defs, size_t n_defs, const sp_table_rows *tables,
-                        size_t n, sp_error *err)
-{
-    if (n && !tables)
-        return sp_fail_field(err, "table", NULL, "tables", "missing");
-    for (size_t k = 0; k < n; k++) {
-        const row_insert *d = find_insert(defs, n_defs, tables[k].table);
-        if (!d)
-            return sp_fail_field(err, "table", tables[k].table ? tables[k].table : "", "name",
-                                 "not a rota table that can be written here (see "
-                                 "docs/schema.md)");
-        if (tables[k].columns != d->columns)
-            return sp_fail_field(err, "table", d->table, "columns",
-                                 "expected %zu values per row (got %zu)", d->columns,
-                                 tables[k].columns);
-        if (tables[k].rows && !tables[k].values)
-            return sp_fail_field(err, "table", d->table, "values", "missing");
-        for (size_t j = 0; j < k; j++)
-            if (strcmp(tables[j].table, d->table) == 0)
-                return sp_fail_field(err, "table", d->table, "name", "given twice");
-    }
-    return SP_OK;
-}
-
-/* Inserts the rows of tables in the order of defs; run_id > 0 is bound as ?1 before the values.
- * A constraint failure is bad input (SP_EINVAL) naming the table and row (1-based). */
-static int insert_rows(sp_store *st, const row_insert *defs, size_t n_defs,
-                       const sp_table_rows *tables, size_t n, long long run_id, sp_error *err)
-{
-    int shift = run_id > 0;
-    for (size_t d = 0; d < n_defs; d++) {
-        const sp_table_rows *t = NULL;
-        for (size_t k = 0; k < n && !t; k++)
-            if (strcmp(tables[k].table, defs[d].table) == 0)
-                t = &tables[k];
-        if (!t || !t->rows)
-            continue;
-        sqlite3_stmt *s;
-        int rc = sps_prep(st, defs[d].sql, &s, err);
-        if (rc)
-            return rc;
-        for (size_t r = 0; r < t->rows && !rc; r++) {
-            if (shift)
-                sqlite3_bind_int64(s, 1, run_id);
-            for (size_t c = 0; c < t->columns; c++)
-                bind_value(s, (int)c + 1 + shift, &t->values[r * t->columns + c]);
-            if ((rc = sps_step_done(st, s, err, "writing a row")))
-                rc = sps_in_row(err, rc == SP_EDB ? SP_EINVAL : rc, defs[d].table,
-                                (long long)r + 1);
-        }
-        sqlite3_finalize(s);
-        if (rc)
-            return rc;
-    }
-    return SP_OK;
-}
-
 int sp_store_save_rota(sp_store *st, const sp_table_rows *tables, size_t n_tables, sp_error *err)
 {
     if (st->readonly)
         return sp_fail(err, SP_EREADONLY,
                        "database '%.200s': read-only; the rota inputs were not saved", st->path);
-    int rc = check_tables(INPUTS, N_INPUTS, tables, n_tables, err);
+    int rc = sps_check_tables(INPUTS, N_INPUTS, tables, n_tables, err);
     if (rc)
         return rc;
     if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     rc = sps_exec(st, CLEAR_ROTA_INPUTS, err);
     if (!rc)
-        rc = insert_rows(st, INPUTS, N_INPUTS, tables, n_tables, 0, err);
+        rc = sps_insert_rows(st, INPUTS, N_INPUTS, tables, n_tables, 0, err);
     if (!rc) /* staff, sites, skills the rows name must be the pool's */
         rc = sps_fk_check(st, err);
     if (!rc)
@@ -318,7 +235,7 @@ int sp_store_write_rota(long long *run_id, sp_store *st, const sp_rota_snapshot 
     if (!run || !run->status)
         return sp_fail_field(err, "run", NULL, "status", "is required");
     int has_rota = strcmp(run->status, "optimal") == 0 || strcmp(run->status, "feasible") == 0;
-    int rc = check_tables(RESULTS, N_RESULTS, tables, has_rota ? n_tables : 0, err);
+    int rc = sps_check_tables(RESULTS, N_RESULTS, tables, has_rota ? n_tables : 0, err);
     if (rc)
         return rc;
     if (has_rota) {
@@ -352,7 +269,7 @@ int sp_store_write_rota(long long *run_id, sp_store *st, const sp_rota_snapshot 
                             run->status, run->stopped_by, run->gap, run->seconds, run->message,
                             err);
     if (!rc && has_rota)
-        rc = insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
+        rc = sps_insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
     if (!rc && has_rota)
         rc = make_current(st, id, err);
     if (!rc)
