@@ -452,10 +452,197 @@ static const char *const MIGRATION_V3[] = {
     "  PRIMARY KEY (agreement, skill)\n"
     ") STRICT;\n",
     NULL};
+/* Version 4: shift-level rotas (docs/schema.md "Rotas"). Inputs keyed by calendar date (ISO
+ * YYYY-MM-DD: date(d, '+0 days') must give d back, so 2027-02-30 is refused); references to the pool's staff, sites, skills are deferred
+ * to COMMIT as redeployment's are, so a pool import that keeps those ids can replace them. The
+ * outputs copy ids (like plans): editing the inputs never touches a stored rota. rota_published
+ * is what staff were told: for each date, the assignments of the newest rota covering it. */
+#define ISO_DATE(c) "CHECK (" c " IS date(" c ", '+0 days'))" /* normalised: no 30 Feb */
+static const char *const MIGRATION_V4[] = {
+    "CREATE TABLE rota_settings (\n"
+    "  key TEXT PRIMARY KEY NOT NULL,\n"
+    "  value ANY NOT NULL\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_shifts (\n"
+    "  id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),\n"
+    "  name TEXT,\n"
+    "  start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),\n"
+    "  length_minutes INTEGER NOT NULL CHECK (length_minutes BETWEEN 1 AND 1440),\n"
+    "  night INTEGER NOT NULL DEFAULT 0 CHECK (night IN (0, 1)),\n"
+    "  unpopular INTEGER NOT NULL DEFAULT 0 CHECK (unpopular IN (0, 1))\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_shift_posts (\n"
+    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT REFERENCES skills(id)" DEFER "\n"
+    ") STRICT;\n",
+    "CREATE UNIQUE INDEX rota_shift_posts_key ON rota_shift_posts(shift, coalesce(site, ''), "
+    "coalesce(skill, ''));\n",
+    "CREATE TABLE rota_cover (\n"
+    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
+    "  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),\n"
+    "  requirement INTEGER NOT NULL CHECK (requirement >= 0),\n"
+    "  under_weight REAL NOT NULL DEFAULT 0 CHECK (under_weight >= 0),\n"
+    "  over_weight REAL NOT NULL DEFAULT 0 CHECK (over_weight >= 0),\n"
+    "  hard_min INTEGER NOT NULL DEFAULT 0 CHECK (hard_min BETWEEN 0 AND requirement)\n"
+    ") STRICT;\n",
+    "CREATE UNIQUE INDEX rota_cover_key ON rota_cover(shift, coalesce(site, ''), "
+    "coalesce(skill, ''), weekday);\n",
+    "CREATE TABLE rota_cover_dates (\n"
+    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
+    "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
+    "  requirement INTEGER NOT NULL CHECK (requirement >= 0),\n"
+    "  under_weight REAL NOT NULL DEFAULT 0 CHECK (under_weight >= 0),\n"
+    "  over_weight REAL NOT NULL DEFAULT 0 CHECK (over_weight >= 0),\n"
+    "  hard_min INTEGER NOT NULL DEFAULT 0 CHECK (hard_min BETWEEN 0 AND requirement)\n"
+    ") STRICT;\n",
+    "CREATE UNIQUE INDEX rota_cover_dates_key ON rota_cover_dates(shift, coalesce(site, ''), "
+    "coalesce(skill, ''), date);\n",
+    "CREATE TABLE rota_staff (\n"
+    "  staff TEXT PRIMARY KEY NOT NULL REFERENCES staff(id)" DEFER ",\n"
+    "  contract TEXT,\n"
+    "  min_minutes_per_week INTEGER NOT NULL DEFAULT 0 CHECK (min_minutes_per_week >= 0),\n"
+    "  max_minutes_per_week INTEGER CHECK (max_minutes_per_week >= min_minutes_per_week),\n"
+    "  min_consecutive INTEGER NOT NULL DEFAULT 1 CHECK (min_consecutive >= 1),\n"
+    "  max_consecutive INTEGER CHECK (max_consecutive >= min_consecutive),\n"
+    "  min_days_off INTEGER NOT NULL DEFAULT 1 CHECK (min_days_off >= 1),\n"
+    "  max_weekends_per_4_weeks INTEGER CHECK (max_weekends_per_4_weeks BETWEEN 0 AND 4)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_weekly_days_off (\n"
+    "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
+    "  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),\n"
+    "  PRIMARY KEY (staff, weekday)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_max_shifts (\n"
+    "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
+    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  max_per_4_weeks INTEGER NOT NULL CHECK (max_per_4_weeks >= 0),\n"
+    "  PRIMARY KEY (staff, shift)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_absences (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
+    "  from_date TEXT NOT NULL " ISO_DATE("from_date") ",\n"
+    "  to_date TEXT NOT NULL " ISO_DATE("to_date") ",\n"
+    "  reason TEXT,\n"
+    "  CHECK (to_date >= from_date)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_requests (\n"
+    "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
+    "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
+    "  shift TEXT REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('on', 'off')),\n"
+    "  weight REAL NOT NULL CHECK (weight >= 0),\n"
+    "  CHECK (kind = 'off' OR shift IS NOT NULL)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_pins (\n"
+    "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
+    "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
+    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+    "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
+    "  PRIMARY KEY (staff, date)\n"
+    ") STRICT;\n",
+    /* outputs, keyed by the run that wrote them */
+    "CREATE TABLE rotas (\n"
+    "  id INTEGER PRIMARY KEY REFERENCES runs(id),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  from_date TEXT NOT NULL " ISO_DATE("from_date") ",\n"
+    "  days INTEGER NOT NULL CHECK (days >= 1),\n"
+    "  status TEXT NOT NULL,\n"
+    "  stopped_by TEXT,\n"
+    "  objective REAL NOT NULL,\n"
+    "  bound REAL,\n"
+    "  gap REAL,\n"
+    "  seconds REAL NOT NULL,\n"
+    "  freeze_days INTEGER NOT NULL,\n"
+    "  model_columns INTEGER NOT NULL,\n"
+    "  model_rows INTEGER NOT NULL,\n"
+    "  model_binaries INTEGER NOT NULL,\n"
+    "  assignments INTEGER NOT NULL,\n"
+    "  cover_gaps INTEGER NOT NULL,\n"
+    "  changes INTEGER NOT NULL,\n"
+    "  current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1))\n"
+    ") STRICT;\n",
+    "CREATE UNIQUE INDEX rotas_one_current ON rotas(current) WHERE current = 1;\n",
+    "CREATE TABLE rota_penalties (\n"
+    "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
+    "  part TEXT NOT NULL,\n"
+    "  value REAL NOT NULL,\n"
+    "  PRIMARY KEY (rota_id, part)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_assignments (\n"
+    "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
+    "  date TEXT NOT NULL,\n"
+    "  staff TEXT NOT NULL,\n"
+    "  shift TEXT NOT NULL,\n"
+    "  site TEXT,\n"
+    "  skill TEXT,\n"
+    "  start TEXT NOT NULL,\n"
+    "  minutes INTEGER NOT NULL,\n"
+    "  pinned INTEGER NOT NULL,\n"
+    "  published INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (rota_id, staff, date)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_cover_results (\n"
+    "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
+    "  date TEXT NOT NULL,\n"
+    "  shift TEXT NOT NULL,\n"
+    "  site TEXT,\n"
+    "  skill TEXT,\n"
+    "  requirement INTEGER NOT NULL,\n"
+    "  assigned INTEGER NOT NULL,\n"
+    "  under_penalty REAL NOT NULL,\n"
+    "  over_penalty REAL NOT NULL,\n"
+    "  reason TEXT\n"
+    ") STRICT;\n",
+    "CREATE INDEX rota_cover_results_rota ON rota_cover_results(rota_id);\n",
+    "CREATE TABLE rota_people (\n"
+    "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
+    "  staff TEXT NOT NULL,\n"
+    "  contract TEXT,\n"
+    "  shifts INTEGER NOT NULL,\n"
+    "  minutes INTEGER NOT NULL,\n"
+    "  weekends INTEGER NOT NULL,\n"
+    "  nights INTEGER,\n"
+    "  unpopular INTEGER,\n"
+    "  travel_minutes REAL,\n"
+    "  shift_on_penalty REAL NOT NULL,\n"
+    "  shift_off_penalty REAL NOT NULL,\n"
+    "  changes INTEGER,\n"
+    "  PRIMARY KEY (rota_id, staff)\n"
+    ") STRICT;\n",
+    "CREATE TABLE rota_changes (\n"
+    "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
+    "  staff TEXT NOT NULL,\n"
+    "  date TEXT NOT NULL,\n"
+    "  before_shift TEXT,\n"
+    "  before_site TEXT,\n"
+    "  before_skill TEXT,\n"
+    "  after_shift TEXT,\n"
+    "  after_site TEXT,\n"
+    "  after_skill TEXT\n"
+    ") STRICT;\n",
+    "CREATE INDEX rota_changes_rota ON rota_changes(rota_id);\n",
+    "CREATE VIEW rota_published AS\n"
+    "WITH RECURSIVE covered(rota_id, date, n) AS (\n"
+    "  SELECT id, from_date, 1 FROM rotas\n"
+    "  UNION ALL\n"
+    "  SELECT c.rota_id, date(c.date, '+1 day'), c.n + 1 FROM covered c\n"
+    "  JOIN rotas r ON r.id = c.rota_id WHERE c.n < r.days),\n"
+    "newest(date, rota_id) AS (SELECT date, max(rota_id) FROM covered GROUP BY date)\n"
+    "SELECT a.date, a.staff, a.shift, a.site, a.skill, a.start, a.minutes, a.rota_id\n"
+    "FROM rota_assignments a JOIN newest n ON n.rota_id = a.rota_id AND n.date = a.date;\n",
+    NULL};
+#undef ISO_DATE
 #undef DEFER
 
 static const char *const *const MIGRATIONS[SP_STORE_SCHEMA_VERSION] = {MIGRATION_V1, MIGRATION_V2,
-                                                                       MIGRATION_V3};
+                                                                       MIGRATION_V3, MIGRATION_V4};
 
 /* Every table, inputs first (in the order records may refer to each other), then outputs. The
  * SELECT text of sp_store_rows is made from these constants only. */
@@ -468,17 +655,18 @@ typedef struct table_def {
 #define SELECT_ALL(t) "SELECT * FROM " t " ORDER BY rowid"
 #define SELECT_PLAN(t) "SELECT * FROM " t " WHERE ?1 <= 0 OR plan_id = ?1 ORDER BY rowid"
 #define SELECT_RUN(t) "SELECT * FROM " t " WHERE ?1 <= 0 OR run_id = ?1 ORDER BY rowid"
+#define SELECT_ROTA(t) "SELECT * FROM " t " WHERE ?1 <= 0 OR rota_id = ?1 ORDER BY rowid"
 #define BOTH (SP_SCOPE_PLAN | SP_SCOPE_REDEPLOY)
 
 static const table_def TABLES[] = {
     {"settings", 1, SELECT_ALL("settings")},
     {"periods", 1, SELECT_ALL("periods")},
-    {"partners", BOTH, SELECT_ALL("partners")},
-    {"sites", BOTH, SELECT_ALL("sites")},
-    {"travel_minutes", BOTH, SELECT_ALL("travel_minutes")},
-    {"skills", BOTH, SELECT_ALL("skills")},
-    {"staff", 1, SELECT_ALL("staff")},
-    {"staff_skills", 1, SELECT_ALL("staff_skills")},
+    {"partners", BOTH | SP_SCOPE_ROTA, SELECT_ALL("partners")},
+    {"sites", BOTH | SP_SCOPE_ROTA, SELECT_ALL("sites")},
+    {"travel_minutes", BOTH | SP_SCOPE_ROTA, SELECT_ALL("travel_minutes")},
+    {"skills", BOTH | SP_SCOPE_ROTA, SELECT_ALL("skills")},
+    {"staff", 1 | SP_SCOPE_ROTA, SELECT_ALL("staff")},
+    {"staff_skills", 1 | SP_SCOPE_ROTA, SELECT_ALL("staff_skills")},
     {"authorisations", 1, SELECT_ALL("authorisations")},
     {"availability", 1, SELECT_ALL("availability")},
     {"demand", 1, SELECT_ALL("demand")},
@@ -493,6 +681,17 @@ static const table_def TABLES[] = {
     {"agreements", SP_SCOPE_ECONOMICS, SELECT_ALL("agreements")},
     {"agreement_partners", SP_SCOPE_ECONOMICS, SELECT_ALL("agreement_partners")},
     {"agreement_skills", SP_SCOPE_ECONOMICS, SELECT_ALL("agreement_skills")},
+    {"rota_settings", SP_SCOPE_ROTA, SELECT_ALL("rota_settings")},
+    {"rota_shifts", SP_SCOPE_ROTA, SELECT_ALL("rota_shifts")},
+    {"rota_shift_posts", SP_SCOPE_ROTA, SELECT_ALL("rota_shift_posts")},
+    {"rota_cover", SP_SCOPE_ROTA, SELECT_ALL("rota_cover")},
+    {"rota_cover_dates", SP_SCOPE_ROTA, SELECT_ALL("rota_cover_dates")},
+    {"rota_staff", SP_SCOPE_ROTA, SELECT_ALL("rota_staff")},
+    {"rota_weekly_days_off", SP_SCOPE_ROTA, SELECT_ALL("rota_weekly_days_off")},
+    {"rota_max_shifts", SP_SCOPE_ROTA, SELECT_ALL("rota_max_shifts")},
+    {"rota_absences", SP_SCOPE_ROTA, SELECT_ALL("rota_absences")},
+    {"rota_requests", SP_SCOPE_ROTA, SELECT_ALL("rota_requests")},
+    {"rota_pins", SP_SCOPE_ROTA, SELECT_ALL("rota_pins")},
     {"runs", 0, SELECT_ALL("runs")},
     {"plans", 0, "SELECT * FROM plans WHERE ?1 <= 0 OR id = ?1 ORDER BY rowid"},
     {"plan_objective", 0, SELECT_PLAN("plan_objective")},
@@ -506,6 +705,13 @@ static const table_def TABLES[] = {
     {"redeploy_outcomes", 0, SELECT_RUN("redeploy_outcomes")},
     {"redeploy_fills", 0, SELECT_RUN("redeploy_fills")},
     {"redeploy_pool_work", 0, SELECT_RUN("redeploy_pool_work")},
+    {"rotas", 0, "SELECT * FROM rotas WHERE ?1 <= 0 OR id = ?1 ORDER BY rowid"},
+    {"rota_penalties", 0, SELECT_ROTA("rota_penalties")},
+    {"rota_assignments", 0, SELECT_ROTA("rota_assignments")},
+    {"rota_cover_results", 0, SELECT_ROTA("rota_cover_results")},
+    {"rota_people", 0, SELECT_ROTA("rota_people")},
+    {"rota_changes", 0, SELECT_ROTA("rota_changes")},
+    {"rota_published", 0, "SELECT * FROM rota_published ORDER BY date, staff"},
 };
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 

@@ -20,7 +20,7 @@ struct sp_store {
 
 /* Whose inputs a table holds (bits of table_def.input in store.c): the hash of a run covers
  * the input tables of its scope only. */
-enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2, SP_SCOPE_ECONOMICS = 4 };
+enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2, SP_SCOPE_ECONOMICS = 4, SP_SCOPE_ROTA = 8 };
 
 /* Helpers of store.c shared with store_redeploy.c (see store.c for each). */
 int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what);
@@ -42,6 +42,20 @@ int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, cons
 /* PRAGMA foreign_key_check inside a write transaction: SP_EINVAL naming the first table and row
  * that refers to a missing record. */
 int sps_fk_check(sp_store *st, sp_error *err);
+
+/* ---- generic rows into a feature's tables (store_rows.c) ---- */
+typedef struct sps_table_def {
+    const char *table;
+    size_t columns; /* values per row given by the caller (result tables: without run_id) */
+    const char *sql;
+} sps_table_def;
+/* Every table given is one of defs, given once, with the right number of values per row. */
+int sps_check_tables(const sps_table_def *defs, size_t n_defs, const sp_table_rows *tables,
+                     size_t n, sp_error *err);
+/* Inserts the rows of tables in the order of defs; run_id > 0 is bound as ?1 before the values.
+ * A constraint failure is bad input (SP_EINVAL) naming the table and row (1-based). */
+int sps_insert_rows(sp_store *st, const sps_table_def *defs, size_t n_defs,
+                    const sp_table_rows *tables, size_t n, long long run_id, sp_error *err);
 
 /* SHA-256 (FIPS 180-4), used for the input hash of runs. */
 typedef struct sp_sha256 {

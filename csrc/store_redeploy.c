@@ -22,14 +22,8 @@ struct sp_snapshot {
     long long data_version, saves;
 };
 
-typedef struct insert_def {
-    const char *table;
-    size_t columns; /* values per row given by the caller (result tables: without run_id) */
-    const char *sql;
-} insert_def;
-
 /* Input tables, children after the records they refer to; cleared in the reverse order. */
-static const insert_def INPUTS[] = {
+static const sps_table_def INPUTS[] = {
     {"redeployments", 17,
      "INSERT INTO redeployments(id, name, periods, period_labels, grades, grades_down, grades_up, "
      "period_weeks, training_limit_weeks, trial_weeks, protection_periods, redundancy_cost, "
@@ -63,7 +57,7 @@ static const char *const CLEAR_REDEPLOY =
     "DELETE FROM redeploy_person_skills; DELETE FROM redeploy_people; DELETE FROM redeployments;";
 
 /* Sharing agreements (schema version 3); agreement_skills is derived from agreements.skills. */
-static const insert_def AGREEMENTS[] = {
+static const sps_table_def AGREEMENTS[] = {
     {"agreements", 8,
      "INSERT INTO agreements(name, skills, rule, fixed_share, fixed_rule, tolerance, total_cost, "
      "members) VALUES (?1, coalesce(?2, 'all'), coalesce(?3, 'usage'), coalesce(?4, 0), "
@@ -88,7 +82,7 @@ static const char *const DERIVE_AGREEMENT_SKILLS =
     " SELECT agreement, item FROM part WHERE item IS NOT NULL AND item <> '' ORDER BY agreement";
 
 /* Result tables: ?1 is the run id, the caller's values follow. */
-static const insert_def RESULTS[] = {
+static const sps_table_def RESULTS[] = {
     {"redeploy_results", 30,
      "INSERT INTO redeploy_results(run_id, redeployment, name, created_at, status, stopped_by, "
      "gap, seconds, model_columns, model_rows, model_pairs, people, redeployed, redundant, "
@@ -117,78 +111,6 @@ static const insert_def RESULTS[] = {
      "?4, ?5)"},
 };
 #define N_RESULTS (sizeof RESULTS / sizeof RESULTS[0])
-
-static const insert_def *find(const insert_def *defs, size_t n, const char *table)
-{
-    for (size_t i = 0; table && i < n; i++)
-        if (strcmp(defs[i].table, table) == 0)
-            return &defs[i];
-    return NULL;
-}
-
-static void bind_value(sqlite3_stmt *s, int i, const sp_value *v)
-{
-    switch (v->type) {
-    case SP_VALUE_INT: sqlite3_bind_int64(s, i, v->i); break;
-    case SP_VALUE_REAL: sps_bind_real(s, i, v->r); break;
-    case SP_VALUE_TEXT: sps_bind_text(s, i, v->text); break;
-    default: sqlite3_bind_null(s, i); break;
-    }
-}
-
-/* Checks that every table given is one of defs (and given once) with the right column count. */
-static int check_tables(const insert_def *defs, size_t n_defs, const sp_table_rows *tables,
-                        size_t n, sp_error *err)
-{
-    for (size_t k = 0; k < n; k++) {
-        const insert_def *d = find(defs, n_defs, tables[k].table);
-        if (!d)
-            return sp_fail_field(err, "table", tables[k].table ? tables[k].table : "", "name",
-                                 "not a table that can be written here (see docs/schema.md)");
-        if (tables[k].columns != d->columns)
-            return sp_fail_field(err, "table", d->table, "columns",
-                                 "expected %zu values per row (got %zu)", d->columns,
-                                 tables[k].columns);
-        if (tables[k].rows && !tables[k].values)
-            return sp_fail_field(err, "table", d->table, "values", "missing");
-        for (size_t j = 0; j < k; j++)
-            if (strcmp(tables[j].table, d->table) == 0)
-                return sp_fail_field(err, "table", d->table, "name", "given twice");
-    }
-    return SP_OK;
-}
-
-/* Inserts the rows of tables in the order of defs. run_id > 0 is bound as ?1 before the values. */
-static int insert_rows(sp_store *st, const insert_def *defs, size_t n_defs,
-                       const sp_table_rows *tables, size_t n, long long run_id, sp_error *err)
-{
-    int shift = run_id > 0;
-    for (size_t d = 0; d < n_defs; d++) {
-        const sp_table_rows *t = NULL;
-        for (size_t k = 0; k < n && !t; k++)
-            if (strcmp(tables[k].table, defs[d].table) == 0)
-                t = &tables[k];
-        if (!t || !t->rows)
-            continue;
-        sqlite3_stmt *s;
-        int rc = sps_prep(st, defs[d].sql, &s, err);
-        if (rc)
-            return rc;
-        for (size_t r = 0; r < t->rows && !rc; r++) {
-            if (shift)
-                sqlite3_bind_int64(s, 1, run_id);
-            for (size_t c = 0; c < t->columns; c++)
-                bind_value(s, (int)c + 1 + shift, &t->values[r * t->columns + c]);
-            if ((rc = sps_step_done(st, s, err, "writing a row")))
-                rc = sps_in_row(err, rc == SP_EDB ? SP_EINVAL : rc, defs[d].table,
-                                (long long)r + 1);
-        }
-        sqlite3_finalize(s);
-        if (rc)
-            return rc;
-    }
-    return SP_OK;
-}
 
 /* Checks the skills of the agreements just inserted and fills agreement_skills from them. */
 static int derive_agreement_skills(sp_store *st, sp_error *err)
@@ -245,21 +167,21 @@ static int derive_agreement_skills(sp_store *st, sp_error *err)
 /* Replaces the input tables of defs (cleared by clear) with the given rows in one BEGIN IMMEDIATE
  * transaction; derive (may be NULL) runs after the inserts; references are checked before
  * COMMIT. what names the data in messages. */
-static int save_inputs(sp_store *st, const insert_def *defs, size_t n_defs, const char *clear,
+static int save_inputs(sp_store *st, const sps_table_def *defs, size_t n_defs, const char *clear,
                        int (*derive)(sp_store *, sp_error *), const char *what,
                        const sp_table_rows *tables, size_t n_tables, sp_error *err)
 {
     if (st->readonly)
         return sp_fail(err, SP_EREADONLY, "database '%.200s': read-only; the %s were not saved",
                        st->path, what);
-    int rc = check_tables(defs, n_defs, tables, n_tables, err);
+    int rc = sps_check_tables(defs, n_defs, tables, n_tables, err);
     if (rc)
         return rc;
     if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     rc = sps_exec(st, clear, err);
     if (!rc)
-        rc = insert_rows(st, defs, n_defs, tables, n_tables, 0, err);
+        rc = sps_insert_rows(st, defs, n_defs, tables, n_tables, 0, err);
     if (!rc && derive)
         rc = derive(st, err);
     if (!rc)
@@ -339,7 +261,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
     if (!run || !run->status)
         return sp_fail_field(err, "run", NULL, "status", "is required");
     int has_plan = strcmp(run->status, "optimal") == 0 || strcmp(run->status, "feasible") == 0;
-    int rc = check_tables(RESULTS, N_RESULTS, tables, has_plan ? n_tables : 0, err);
+    int rc = sps_check_tables(RESULTS, N_RESULTS, tables, has_plan ? n_tables : 0, err);
     if (rc)
         return rc;
     if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
@@ -376,7 +298,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
                             run->periods, command, run->status, run->stopped_by, run->gap,
                             run->seconds, run->message, err);
     if (!rc && has_plan)
-        rc = insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
+        rc = sps_insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
     if (!rc)
         rc = sps_exec(st, "COMMIT", err);
     if (rc) {

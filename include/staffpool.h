@@ -281,7 +281,7 @@ enum {
     SP_EDB = -11        /* any other SQLite failure (I/O error, disk full...): message has its text */
 };
 
-enum { SP_STORE_SCHEMA_VERSION = 3 };
+enum { SP_STORE_SCHEMA_VERSION = 4 };
 enum { SP_STORE_READONLY = 1 }; /* sp_store_open flags */
 
 typedef struct sp_store sp_store;
@@ -664,18 +664,60 @@ void sp_redeploy_result_totals(sp_redeploy_totals *out, const sp_redeploy_result
 const char *sp_redeploy_reason_name(int reason);
 const char *sp_redeploy_reason_text(int reason);
 
-/* ---- rota (csrc/rota.c) ---- */
-/* Shift-level rota over a horizon of days (docs/rota.md): who works which shift type on which day.
- * Each person works at most one shift a day. Hard rules per person: fixed days off, maximum shifts
- * per type, minimum/maximum total minutes, minimum/maximum consecutive working days, minimum
- * consecutive days off, maximum working weekends, forbidden successions between shift types,
- * skills required by a shift. Soft: shift on/off requests with weights, and cover per (day, shift)
- * with under- and over-staffing weights (plus an optional hard minimum). Runs touching the first or
- * last day are exempt from the minimum-run rules (they may continue outside the horizon). The
- * Curtois & Qu benchmark instances are the single-site special case. The problem is its own handle:
- * partners, sites and skills are added to it; records refer to records added before them; shift
- * types must all be added before people, requests and cover. Ids are 1..128 bytes, unique within
- * their kind. Strings passed in are copied. */
+/* ---- store: rotas (csrc/store_rota.c; docs/schema.md "Rotas") ---------------------------- */
+/* The rota's input tables are saved from plain rows (sp_value / sp_table_rows above) and read
+ * back with sp_store_rows; the engine is built from them by the caller (python/staffpool). */
+
+/* Replaces every rota input table (rota_settings, rota_shifts, rota_shift_posts, rota_cover,
+ * rota_cover_dates, rota_staff, rota_weekly_days_off, rota_max_shifts, rota_absences,
+ * rota_requests, rota_pins; columns in the order of docs/schema.md, NULL taking a column's
+ * default) with the given rows, a table not given being left empty, in one BEGIN IMMEDIATE
+ * transaction. References to staff, sites, skills and shift types are checked before COMMIT; a
+ * bad row is SP_EINVAL naming the table and row. tables are borrowed. */
+int sp_store_save_rota(sp_store *store, const sp_table_rows *tables, size_t n_tables,
+                       sp_error *err);
+/* A consistent read of the rota inputs: opens a read transaction and notes the time, PRAGMA
+ * data_version, the SHA-256 of the rota inputs (the rota_* input tables plus partners, sites,
+ * travel_minutes, skills, staff and staff_skills) and the newest stored rota (which fixes the
+ * published assignments, view rota_published). Read the tables with sp_store_rows, then end the
+ * transaction with sp_store_read_end before solving. Free with sp_rota_snapshot_free. */
+typedef struct sp_rota_snapshot sp_rota_snapshot;
+int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *store, sp_error *err);
+void sp_rota_snapshot_free(sp_rota_snapshot *snapshot); /* accepts NULL */
+const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snapshot); /* owned by snapshot */
+long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snapshot); /* 0: none */
+/* The nightly rota write, as sp_store_write_plan: one BEGIN IMMEDIATE transaction checks that
+ * the rota inputs still hash as in snapshot and that no rota was stored since, records the run
+ * (command, run; run->periods is the number of days), and when run->status is "optimal" or
+ * "feasible" writes the rota (tables rotas (exactly one row), rota_penalties, rota_assignments,
+ * rota_cover_results, rota_people, rota_changes, without their rota_id column) keyed by the run
+ * id and makes it the current rota, then commits. Until that commit the previous current rota is
+ * untouched. Inputs changed: only an "inputs_changed" run is recorded; SP_ECHANGED. Any other
+ * failure rolls back and records an "error" run (best effort). *run_id receives the recorded run
+ * (0 when none). Everything is borrowed. */
+int sp_store_write_rota(long long *run_id, sp_store *store, const sp_rota_snapshot *snapshot,
+                        const char *command, const sp_run_info *run, const sp_table_rows *tables,
+                        size_t n_tables, sp_error *err);
+/* Id of the current rota (the newest one written), 0 when there is none. */
+int sp_store_current_rota(long long *rota_id, sp_store *store, sp_error *err);
+
+/* ---- rota (csrc/rota*.c) ---- */
+/* Shift-level rota over a horizon of days (docs/rota.md): who works which shift type at which post
+ * (site x skill) on which day. A shift type is a time pattern that serves every (site, skill) pair
+ * of its site and skill lists (none given: the single "anywhere, no skill" post). Each person works
+ * at most one shift a day, so at one site a day, and only at posts whose skill they hold and whose
+ * site lies within their travel limit from their home site. Hard rules per person: fixed days off,
+ * maximum shifts per type (over all its posts), minimum/maximum total minutes, minimum/maximum
+ * consecutive working days, minimum consecutive days off, maximum working weekends, forbidden
+ * successions between shift types, pins; published assignments on the frozen first days. Soft:
+ * shift on/off requests, cover per (day, shift, site, skill) with under- and over-staffing weights
+ * (plus an optional hard minimum), changes to published assignments, fairness of nights, worked
+ * weekends and unpopular shifts within a contract, travel minutes. Runs touching the first or last
+ * day are exempt from the minimum-run rules (they may continue outside the horizon). The Curtois &
+ * Qu benchmark instances are the single-post special case. Records refer to records added before
+ * them; shift types (with their sites, skills and categories) must all be complete before people,
+ * requests and cover. Ids are 1..128 bytes, unique within their kind. Strings passed in are
+ * copied. */
 
 typedef struct sp_rota sp_rota;
 typedef struct sp_rota_result sp_rota_result;
@@ -686,22 +728,38 @@ enum {
     SP_RPEN_SHIFT_OFF = 1,   /* weights of shift-off requests violated */
     SP_RPEN_COVER_UNDER = 2, /* under-staffing weight x missing people */
     SP_RPEN_COVER_OVER = 3,  /* over-staffing weight x surplus people */
-    SP_RPEN_COUNT = 4
+    SP_RPEN_FAIRNESS = 4,    /* per contract and category: weight x (largest - smallest count) */
+    SP_RPEN_TRAVEL = 5,      /* travel_per_minute x minutes from home site to post site */
+    SP_RPEN_CHANGES = 6,     /* change weight x published assignments changed or removed */
+    SP_RPEN_COUNT = 7
 };
 
-/* A person's limits. sp_rota_person_init sets: id and site_id NULL, min_minutes 0, max_minutes
- * -1 (none), min_consecutive 1, max_consecutive -1 (none), min_days_off 1, max_weekends -1
- * (none). Strings are borrowed during the call. */
+/* A person's limits. sp_rota_person_init sets: id, site_id and contract_id NULL, min_minutes 0,
+ * max_minutes -1 (none), min_consecutive 1, max_consecutive -1 (none), min_days_off 1,
+ * max_weekends -1 (none), max_travel_minutes -1 (none). Strings are borrowed during the call. */
 typedef struct sp_rota_person {
     const char *id;      /* required */
-    const char *site_id; /* home site; may be NULL (informational in this version) */
+    const char *site_id; /* home site (travel is measured from it); may be NULL */
     int min_minutes, max_minutes;         /* total over the horizon */
     int min_consecutive, max_consecutive; /* working days in a run */
     int min_days_off;                     /* days off in a run */
     int max_weekends;                     /* weekends with a Saturday or Sunday worked */
+    const char *contract_id;              /* fairness group; NULL: compared with nobody */
+    double max_travel_minutes;            /* one way, home site to post site; -1: no limit */
 } sp_rota_person;
 
 void sp_rota_person_init(sp_rota_person *person);
+
+/* Weights of the soft terms beyond requests and cover. sp_rota_weights_init sets all to 0. */
+typedef struct sp_rota_weights {
+    double travel_per_minute;  /* per minute of travel, home site to post site, per worked shift */
+    double fairness_nights;    /* per unit of (max - min) nights within a contract */
+    double fairness_weekends;  /* per unit of (max - min) worked weekends within a contract */
+    double fairness_unpopular; /* per unit of (max - min) unpopular shifts within a contract */
+    double change;             /* per published assignment changed or removed */
+} sp_rota_weights;
+
+void sp_rota_weights_init(sp_rota_weights *weights);
 
 /* A new empty rota over `days` days (1..3660); day 0 falls on `first_weekday` (0 = Monday ..
  * 6 = Sunday; weekends are Saturday+Sunday pairs inside the horizon). Free with sp_rota_free. */
@@ -710,59 +768,138 @@ void sp_rota_free(sp_rota *rota); /* accepts NULL */
 
 int sp_rota_add_partner(sp_rota *rota, const char *id, sp_error *err);
 int sp_rota_add_site(sp_rota *rota, const char *id, const char *partner_id, sp_error *err);
+/* A site with coordinates (degrees: latitude -90..90, longitude -180..180), for travel times;
+ * nothing is added when a field is wrong. */
+int sp_rota_add_located_site(sp_rota *rota, const char *id, const char *partner_id,
+                             double latitude, double longitude, sp_error *err);
+/* Sets or replaces the coordinates of a site. */
+int sp_rota_set_site_location(sp_rota *rota, const char *site_id, double latitude,
+                              double longitude, sp_error *err);
+/* One-way minutes (0..100000) between two different sites, also used for the way back unless
+ * that direction is given itself; overrides coordinates. */
+int sp_rota_set_travel_minutes(sp_rota *rota, const char *from_site, const char *to_site,
+                               double minutes, sp_error *err);
+/* Speed (0.1..1000 km/h, default 40) turning great-circle distances between sites with
+ * coordinates into minutes. Two different sites with neither given minutes nor coordinates on
+ * both are unreachable from each other. */
+int sp_rota_set_travel_speed(sp_rota *rota, double kmh, sp_error *err);
 int sp_rota_add_skill(sp_rota *rota, const char *id, sp_error *err);
 /* A shift type: start minute 0..1439 or -1 (not given), length 1..1440 minutes; site_id and
- * skill_id may be NULL (any site / no skill needed). Only people holding the skill may take it. */
+ * skill_id may be NULL, else they start its site / skill lists. */
 int sp_rota_add_shift(sp_rota *rota, const char *id, int start_minute, int length_minutes,
                       const char *site_id, const char *skill_id, sp_error *err);
-/* `next` may not be worked the day after `first` by the same person. */
+/* Adds a site / a skill to a shift type's lists: it serves every (site, skill) pair. */
+int sp_rota_add_shift_site(sp_rota *rota, const char *shift_id, const char *site_id,
+                           sp_error *err);
+int sp_rota_add_shift_skill(sp_rota *rota, const char *shift_id, const char *skill_id,
+                            sp_error *err);
+/* Categories spread fairly within contracts: night (0/1) and unpopular (0/1). */
+int sp_rota_set_shift_categories(sp_rota *rota, const char *shift_id, int night, int unpopular,
+                                 sp_error *err);
+/* `next` may not be worked the day after `first` by the same person (at any posts). */
 int sp_rota_forbid_succession(sp_rota *rota, const char *first, const char *next, sp_error *err);
+int sp_rota_set_weights(sp_rota *rota, const sp_rota_weights *weights, sp_error *err);
 int sp_rota_add_person(sp_rota *rota, const sp_rota_person *person, sp_error *err);
 int sp_rota_add_person_skill(sp_rota *rota, const char *person_id, const char *skill_id,
                              sp_error *err);
-/* At most `max` (>= 0; 0 forbids the type) shifts of that type; default: no limit. */
+/* At most `max` (>= 0; 0 forbids the type) shifts of that type, over all its posts; default: no
+ * limit. */
 int sp_rota_set_max_shifts(sp_rota *rota, const char *person_id, const char *shift_id, int max,
                            sp_error *err);
+/* Hard: the person works no shift that day (fixed day off or absence). */
 int sp_rota_add_day_off(sp_rota *rota, const char *person_id, int day, sp_error *err);
-/* on = 1: wants to work exactly that shift that day (weight paid unless granted); on = 0: wants
- * not to work it (weight paid if assigned). weight 0..1e6; one on-request per (person, day). */
+/* on = 1: wants to work exactly that shift type that day, at any of its posts (weight paid
+ * unless granted); on = 0: wants not to work it (weight paid if assigned). weight 0..1e6; one
+ * on-request per (person, day). */
 int sp_rota_add_request(sp_rota *rota, const char *person_id, int day, const char *shift_id,
                         int on, double weight, sp_error *err);
-/* Cover of (day, shift): target `requirement` >= 0, weights per person under / over it, and a
- * hard minimum 0..requirement. Each pair once; pairs not given have target 0 and no weights. */
+/* Cover of (day, shift) at the shift's only post (fails naming "site"/"skill" when the shift
+ * serves more than one). Target `requirement` >= 0, weights per person under / over it, and a
+ * hard minimum 0..requirement. Each (day, post) once; posts not given have target 0 and no
+ * weights. */
 int sp_rota_set_cover(sp_rota *rota, int day, const char *shift_id, int requirement,
                       double under_weight, double over_weight, int hard_min, sp_error *err);
+/* Cover of (day, shift, site, skill); site_id / skill_id NULL stand for the shift's only site /
+ * skill (or none when it lists none). The pair must be one the shift serves. */
+int sp_rota_set_post_cover(sp_rota *rota, int day, const char *shift_id, const char *site_id,
+                           const char *skill_id, int requirement, double under_weight,
+                           double over_weight, int hard_min, sp_error *err);
+/* Hard: the person works exactly this (day, shift, site, skill); site/skill NULL as in
+ * sp_rota_set_post_cover. A pin the person cannot work (day off, skill, travel, type forbidden)
+ * makes sp_rota_solve fail naming the pin. One pin per (person, day). */
+int sp_rota_pin(sp_rota *rota, const char *person_id, int day, const char *shift_id,
+                const char *site_id, const char *skill_id, sp_error *err);
+/* An assignment staff were already told (the rota being re-planned); one per (person, day).
+ * Changing or removing it costs the change weight. */
+int sp_rota_publish(sp_rota *rota, const char *person_id, int day, const char *shift_id,
+                    const char *site_id, const char *skill_id, sp_error *err);
+/* Days 0..n-1 (0..days): published assignments stay unless the person is off or can no longer
+ * work them; new assignments there only fill a post's gap, never above its requirement. */
+int sp_rota_set_freeze_days(sp_rota *rota, int n, sp_error *err);
 
 int sp_rota_days(const sp_rota *rota);
 size_t sp_rota_person_count(const sp_rota *rota);
 size_t sp_rota_shift_count(const sp_rota *rota);
 
-/* One worked shift. Strings belong to the result. */
+/* One worked shift. Strings belong to the result; site_id / skill_id NULL where the post has
+ * none. pinned: fixed by sp_rota_pin; published: exactly this assignment was published. */
 typedef struct sp_rota_assignment {
     const char *person_id;
     int day;
     const char *shift_id;
+    const char *site_id, *skill_id;
+    int pinned, published;
 } sp_rota_assignment;
 
-/* Cover of one (day, shift) in the roster. */
+/* Why a post is under-covered (the first category that holds, checked in this order). */
+enum {
+    SP_RGAP_NONE = 0,         /* covered */
+    SP_RGAP_NO_SKILL = 1,     /* nobody holds the skill */
+    SP_RGAP_NO_REACH = 2,     /* everyone holding it is out of travel reach of the site */
+    SP_RGAP_OFF = 3,          /* everyone qualified and in reach is off that day (or may not work
+                                 the shift type) */
+    SP_RGAP_BUSY = 4,         /* everyone qualified, in reach and available works elsewhere or
+                                 would break a hard rule by taking it */
+    SP_RGAP_TRADE_OFF = 5,    /* someone could take it within the hard rules: the optimum left it */
+    SP_RGAP_NOT_PROVED = 6    /* someone could take it; the search stopped before proving why not */
+};
+
+/* Cover of one (day, shift, site, skill) in the roster. reason: NULL when met, else a sentence
+ * with the facts behind reason_code (SP_RGAP_*). */
 typedef struct sp_rota_cover_result {
     int day;
     const char *shift_id;
     int requirement, assigned;
     double under_penalty, over_penalty;
+    const char *site_id, *skill_id;
+    int reason_code;
+    const char *reason;
 } sp_rota_cover_result;
 
-/* One person in the roster: what they work and the soft penalties they carry. */
+/* One person in the roster: what they work and the soft penalties they carry. changes: published
+ * assignments changed or removed. */
 typedef struct sp_rota_person_result {
     const char *person_id;
     int shifts, minutes, weekends;
     double shift_on_penalty, shift_off_penalty;
+    int nights, unpopular, changes;
+    double travel_minutes;
 } sp_rota_person_result;
 
+/* A difference between the published rota and the new one for (person, day): before_* NULL: a
+ * new assignment on a day nothing was published; after_* NULL: the published one is removed. */
+typedef struct sp_rota_change {
+    const char *person_id;
+    int day;
+    const char *before_shift_id, *before_site_id, *before_skill_id;
+    const char *after_shift_id, *after_site_id, *after_skill_id;
+} sp_rota_change;
+
 /* Builds the MIP of docs/rota.md and solves it (one objective: the weighted sum of the penalties).
- * Returns 0 and a new result whatever the status; a negative code only for invalid options or a
- * solver failure. opts may be NULL. The result never borrows from rota; free it with
- * sp_rota_result_free. */
+ * Returns 0 and a new result whatever the status; a negative code for invalid options, a pin that
+ * cannot be worked (SP_EINVAL naming the pin) or a solver failure. opts may be NULL. The result
+ * never borrows from rota; free it with sp_rota_result_free. Solving completes the shift list
+ * (as adding a person does): shift types cannot be added or changed afterwards. */
 int sp_rota_solve(sp_rota_result **out, const sp_rota *rota, const sp_solve_options *opts,
                   sp_error *err);
 void sp_rota_result_free(sp_rota_result *res); /* accepts NULL */
@@ -779,10 +916,12 @@ size_t sp_rota_result_columns(const sp_rota_result *res);
 size_t sp_rota_result_rows(const sp_rota_result *res);
 size_t sp_rota_result_binaries(const sp_rota_result *res);
 /* Arrays owned by the result; *n receives the length (0 without a roster). Assignments are ordered
- * by person (as added), then day; cover by day then shift; people as added. */
+ * by person (as added), then day; cover by day, shift, then post (sites x skills as listed);
+ * people as added; changes by person, then day. */
 const sp_rota_assignment *sp_rota_result_assignments(const sp_rota_result *res, size_t *n);
 const sp_rota_cover_result *sp_rota_result_cover(const sp_rota_result *res, size_t *n);
 const sp_rota_person_result *sp_rota_result_people(const sp_rota_result *res, size_t *n);
+const sp_rota_change *sp_rota_result_changes(const sp_rota_result *res, size_t *n);
 
 /* CFFI-CDEF-END */
 

@@ -14,6 +14,7 @@ packages=(
   python3-pandas         # DataFrames in and out
   python3-nbclient python3-ipykernel python3-nbformat  # the notebooks, run by the tests
   python3-openpyxl       # .xlsx export of plans (staffpool export --format xlsx)
+  python3-icalendar      # per-person .ics rotas (staffpool rota --export DIR --format ics)
   python3-matplotlib     # plots (staffpool.plots), in the notebooks and their tests
   python3-distributed    # Dask: scenario sweeps on a cluster (staffpool.scenarios)
   python3-pulp coinor-cbc  # the independent reference model in the tests (CBC, not linked)

@@ -703,6 +703,155 @@ def summary(sc):
         print("  local-only %s demand in %s: no own employee at the level" % (k, p))
 
 
+# ---------------------------------------------------------------------------------------------
+# The demo rota (python/staffpool/data/demo_rota.json; docs/schema.md "Rotas")
+# ---------------------------------------------------------------------------------------------
+#
+# The pooled service's duty rota for four weeks from Mon 4 Jan 2027: early food and health and
+# safety duty at Wrenbury and Harrowfield, late licensing visits at Wrenbury and Kingsmere, and
+# a night noise patrol at Wrenbury from Thursday to Saturday. Staff of five councils who hold
+# those skills and can reach two posts within their travel limit take part; they travel from
+# their own offices. It is a separate file (the
+# scenario format of demo.json has no rota) made from the same staff, with its own random
+# stream so that demo.json does not change.
+
+ROTA_SEED = 20270105
+ROTA_FROM = "2027-01-04"
+ROTA_DAYS = 28
+ROTA_OUT_PATH = os.path.join(HERE, os.pardir, "python", "staffpool", "data", "demo_rota.json")
+ROTA_PARTNERS = ("WCC", "WBD", "HFD", "KSD", "BDD")
+ROTA_PEOPLE_PER_PARTNER = 4
+# id, name, start minute, length minutes, night, unpopular, sites, skills
+ROTA_SHIFTS = [
+    ("E", "Early duty", 7 * 60, 480, 0, 0, ("WBD-HQ", "HFD-HQ"), ("food", "hs")),
+    ("L", "Late licensing visits", 14 * 60, 480, 0, 0, ("WBD-HQ", "KSD-HQ"), ("licensing",)),
+    ("N", "Night noise patrol", 22 * 60, 540, 1, 1, ("WBD-HQ",), ("noise",)),
+]
+# (shift, site, skill) -> requirement Mon..Sun; under weight per missing person, over weight
+ROTA_COVER = [
+    ("E", "WBD-HQ", "food", (1, 1, 1, 1, 1, 1, 1), 100, 10),
+    ("E", "HFD-HQ", "food", (1, 1, 1, 1, 1, 0, 0), 100, 10),
+    ("E", "WBD-HQ", "hs", (1, 1, 1, 1, 1, 0, 0), 60, 10),
+    ("E", "HFD-HQ", "hs", (0, 1, 0, 1, 0, 0, 0), 40, 10),
+    ("L", "WBD-HQ", "licensing", (1, 1, 1, 1, 2, 2, 0), 80, 10),
+    ("L", "KSD-HQ", "licensing", (0, 0, 0, 1, 1, 1, 0), 80, 10),
+    ("N", "WBD-HQ", "noise", (0, 0, 0, 1, 1, 1, 0), 120, 10),
+]
+
+
+def rota_date(day):
+    import datetime
+
+    return (datetime.date.fromisoformat(ROTA_FROM) + datetime.timedelta(days=day)).isoformat()
+
+
+def rota_reachable(person, sites, speed_kmh):
+    """The (shift, site, skill) posts of the demo rota a person holds the skill for and can
+    reach from their office within their travel limit (haversine distance at speed_kmh, as the
+    engine measures it)."""
+    def minutes(a, b):
+        la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+        h = math.sin((la2 - la1) / 2) ** 2 + \
+            math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        return 2 * 6371.0 * math.asin(math.sqrt(h)) / speed_kmh * 60
+
+    home = sites[person["site"]]
+    limit = person.get("max_travel_minutes")
+    return [(shift[0], site, skill) for shift in ROTA_SHIFTS for site in shift[6]
+            for skill in shift[7] if skill in person["skills"] and
+            (limit is None or minutes(home, sites[site]) <= limit)]
+
+
+def build_rota(sc):
+    rng = random.Random(ROTA_SEED)
+    sites = {s["id"]: s for s in sc["sites"]}
+    reach = {s["id"]: rota_reachable(s, sites, 45) for s in sc["staff"]}
+    people = []
+    for partner in ROTA_PARTNERS:
+        # people who can reach two posts at least; licensing and noise holders first, since
+        # the late and night shifts need them
+        mine = [s for s in sc["staff"] if s["partner"] == partner and len(reach[s["id"]]) >= 2]
+        mine.sort(key=lambda s: (-len({"licensing", "noise"} & set(s["skills"])), s["id"]))
+        people += mine[:ROTA_PEOPLE_PER_PARTNER]
+    people.sort(key=lambda s: s["id"])
+    rota_staff, days_off, absences, requests, max_shifts = [], [], [], [], []
+    for s in people:
+        part_time = s["contracted_hours"] < 30
+        rota_staff.append({
+            "staff": s["id"], "contract": "part_time" if part_time else "full_time",
+            "min_minutes_per_week": 0 if part_time else 480,
+            "max_minutes_per_week": 1440 if part_time else 1920,
+            "min_consecutive": 1, "max_consecutive": 4 if part_time else 5, "min_days_off": 1,
+            "max_weekends_per_4_weeks": 2})
+        if part_time:
+            days_off.append({"staff": s["id"], "weekday": rng.choice((0, 2, 4))})
+        if "noise" in s["skills"] and rng.random() < 0.3 and \
+                any(post[0] != "N" for post in reach[s["id"]]):
+            max_shifts.append({"staff": s["id"], "shift": "N", "max_per_4_weeks": 0})
+    for s in rng.sample(people, 4):  # leave and training booked before the rota
+        start = rng.randrange(0, ROTA_DAYS - 5)
+        length = rng.choice((2, 3, 5))
+        absences.append({"id": len(absences) + 1, "staff": s["id"], "from_date": rota_date(start),
+                         "to_date": rota_date(start + length - 1),
+                         "reason": rng.choice(("annual leave", "training course"))})
+    for _ in range(16):
+        s = rng.choice(people)
+        day = rng.randrange(ROTA_DAYS)
+        if rng.random() < 0.6:
+            requests.append({"staff": s["id"], "date": rota_date(day), "shift": None,
+                             "kind": "off", "weight": rng.choice((2, 5, 10))})
+        else:
+            requests.append({"staff": s["id"], "date": rota_date(day), "shift": "E",
+                             "kind": "on", "weight": rng.choice((2, 5))})
+    requests.sort(key=lambda r: (r["date"], r["staff"]))
+    # drop a second request on the same day for the same person
+    seen, unique = set(), []
+    for r in requests:
+        if (r["staff"], r["date"]) not in seen:
+            seen.add((r["staff"], r["date"]))
+            unique.append(r)
+    tables = {
+        "rota_settings": [{"key": k, "value": v} for k, v in (
+            ("travel_speed_kmh", 45), ("min_rest_minutes", 660), ("weight_change", 50),
+            ("weight_travel_per_minute", 0.2), ("weight_fairness_nights", 20),
+            ("weight_fairness_weekends", 10), ("weight_fairness_unpopular", 10),
+            ("freeze_days", 3), ("time_limit", 30))],
+        "rota_shifts": [{"id": i, "name": n, "start_minute": st, "length_minutes": ln,
+                         "night": ni, "unpopular": un}
+                        for i, n, st, ln, ni, un, _, _ in ROTA_SHIFTS],
+        "rota_shift_posts": [{"shift": i, "site": site, "skill": skill}
+                             for i, _, _, _, _, _, sites, kinds in ROTA_SHIFTS
+                             for site in sites for skill in kinds],
+        "rota_cover": [{"shift": sh, "site": site, "skill": skill, "weekday": wd,
+                        "requirement": req[wd], "under_weight": under, "over_weight": over}
+                       for sh, site, skill, req, under, over in ROTA_COVER
+                       for wd in range(7) if req[wd]],
+        # the Friday of week 3 is the county show: a second late licensing visit at Kingsmere
+        "rota_cover_dates": [{"shift": "L", "site": "KSD-HQ", "skill": "licensing",
+                              "date": rota_date(18), "requirement": 2, "under_weight": 80,
+                              "over_weight": 10, "hard_min": 1}],
+        "rota_staff": rota_staff,
+        "rota_weekly_days_off": days_off,
+        "rota_max_shifts": max_shifts,
+        "rota_absences": absences,
+        "rota_requests": unique,
+        "rota_pins": [],
+    }
+    return {"format": "staffpool-rota", "version": 1,
+            "name": "Wrenshire regulatory services: duty rota, four weeks from 4 January 2027",
+            "from_date": ROTA_FROM, "days": ROTA_DAYS, "tables": tables}
+
+
+def rota_summary(rota):
+    t = rota["tables"]
+    shifts = sum(r["requirement"] for r in t["rota_cover"]) * ROTA_DAYS // 7
+    print("demo rota: %d people (%s), %d shift types, %d posts, about %d shifts to cover in "
+          "%d days, %d absences, %d requests"
+          % (len(t["rota_staff"]), ", ".join(ROTA_PARTNERS), len(t["rota_shifts"]),
+             len(t["rota_shift_posts"]), shifts, ROTA_DAYS, len(t["rota_absences"]),
+             len(t["rota_requests"])))
+
+
 def main():
     sc = build()
     check(sc)
@@ -713,6 +862,13 @@ def main():
         f.write("\n")
     print("wrote %s" % os.path.relpath(out, os.path.join(HERE, os.pardir)))
     summary(sc)
+    rota = build_rota(sc)
+    out = os.path.normpath(ROTA_OUT_PATH)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        json.dump(rota, f, indent=1, ensure_ascii=True)
+        f.write("\n")
+    print("wrote %s" % os.path.relpath(out, os.path.join(HERE, os.pardir)))
+    rota_summary(rota)
 
 
 if __name__ == "__main__":

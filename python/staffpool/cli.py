@@ -21,9 +21,10 @@ import time
 from dataclasses import asdict
 from typing import Any, List, Optional
 
-from . import __version__, cli_analysis
+from . import __version__, cli_analysis, cli_rota
 from .errors import StaffpoolError, ValidationError
 from .pool import Pool
+from .progress import StderrLines
 from .report import solution_summary, table
 from .solve import solve
 
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="show the N newest runs (default 20; 0: all)")
 
     cli_analysis.add_subcommands(sub, parents=[db_opts])
+    cli_rota.add_subcommands(sub, parents=[db_opts])  # rota, docs/cli.md
     p = sub.add_parser("demo", parents=[common],
                        help="solve the shipped demo pool and print a summary (no database)")
     solve_options(p)
@@ -243,6 +245,7 @@ def _cmd_init(args: argparse.Namespace, out: _Out) -> int:
             store.save_pool(pool)
             store.save_redeployment(Redeployment.demo(), "demo")
             store.save_agreements(demo_agreements())
+            cli_rota.init_demo(store)
     out.result(f"created {args.db}" + (f" with the demo pool: {_pool_line(pool)}, its sharing "
                                        "agreements (`staffpool report --economics`) and the "
                                        "demo reorganisation (`staffpool redeploy`)" if pool else
@@ -272,6 +275,7 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
         if agreements is not None:
             out.progress("saving the sharing agreements")
             store.save_agreements(agreements)
+        cli_rota.import_rota(store, args.dir, pool, out)  # rota_*.csv, when given
     out.result(f"imported {args.dir} into {args.db}: {_pool_line(pool)}")
     out.json({"database": args.db, "imported": args.dir,
               **{k: len(pool.records(k)) for k in ("partners", "sites", "skills", "staff",
@@ -305,7 +309,8 @@ def _cmd_plan(args: argparse.Namespace, out: _Out) -> int:
         result = store.plan(first_period=args.first, periods=args.periods,
                             time_limit=args.time_limit, gap=args.gap,
                             log_level=args.verbose if args.verbose > 1 else 0,
-                            command=command, progress=out.progress)
+                            command=command, progress=out.progress,
+                            watch=StderrLines(every=5.0) if out.show_progress else False)
     total = time.monotonic() - started
     data = {"run": result.run_id, "plan": result.plan_id, "status": result.status,
             "stopped_by": result.stopped_by, "gap": result.gap,
@@ -490,6 +495,7 @@ COMMANDS: dict = {"init": _cmd_init, "import": _cmd_import, "validate": _cmd_val
                   "plan": _cmd_plan, "redeploy": _cmd_redeploy, "report": _cmd_report, "export": _cmd_export,
                   "runs": _cmd_runs}
 COMMANDS.update(cli_analysis.COMMANDS)
+COMMANDS.update(cli_rota.COMMANDS)
 
 
 def _solve_file(args: argparse.Namespace, out: _Out) -> int:

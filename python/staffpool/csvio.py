@@ -166,7 +166,8 @@ def read_pool(directory: str) -> Pool:
     if not os.path.isdir(directory):
         raise ValidationError(f"{directory}: not a directory of CSV files", directory, "")
     known = set(COLUMNS) | set(OUTPUT_FILES) | set(REDEPLOY_REQUIRED) | \
-        set(REDEPLOY_OUTPUT_FILES) | set(AGREEMENT_FILES) | {"agreement_skills"}
+        set(REDEPLOY_OUTPUT_FILES) | set(AGREEMENT_FILES) | {"agreement_skills"} | \
+        set(ROTA_FILES) | set(ROTA_OUTPUT_FILES)
     for entry in sorted(os.listdir(directory)):
         if entry.endswith(".csv") and entry[:-4] not in known:
             raise ValidationError(f"{entry}: unknown file (expected "
@@ -358,23 +359,29 @@ def write_csv(path: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) 
 
 
 def export_csv_dir(store: Any, directory: str, plan_id: Optional[int],
-                   redeploy_run: Optional[int] = None) -> List[str]:
-    """Every input table (in the import format; redeployment inputs included), the run history,
-    the plan's tables (when there is a plan) and one redeployment result's tables (when
-    redeploy_run is given) into directory; returns the files written."""
+                   redeploy_run: Optional[int] = None, rota_id: Optional[int] = None,
+                   plan_tables: bool = True) -> List[str]:
+    """Every input table (in the import format; redeployment and rota inputs included), the run
+    history, the plan's tables (when there is a plan), one redeployment result's tables (when
+    redeploy_run is given) and one rota's tables (when rota_id is given) into directory;
+    returns the files written."""
     from .store import (AGREEMENT_TABLES, INPUT_TABLES, PLAN_TABLES, REDEPLOY_INPUT_TABLES,
-                        REDEPLOY_RESULT_TABLES)
+                        REDEPLOY_RESULT_TABLES, ROTA_INPUT_TABLES, ROTA_RESULT_TABLES)
 
     os.makedirs(directory, exist_ok=True)
     written = []
-    tables = list(INPUT_TABLES) + list(REDEPLOY_INPUT_TABLES) + list(AGREEMENT_TABLES) + ["runs"]
-    if plan_id is not None:
+    tables = list(INPUT_TABLES) + list(REDEPLOY_INPUT_TABLES) + list(AGREEMENT_TABLES) + \
+        list(ROTA_INPUT_TABLES) + ["runs"]
+    if plan_id is not None and plan_tables:
         tables += ["plans"] + list(PLAN_TABLES)
     if redeploy_run is not None:
         tables += list(REDEPLOY_RESULT_TABLES)
+    if rota_id is not None:
+        tables += list(ROTA_RESULT_TABLES)
     for table in tables:
         key = plan_id if table in PLAN_TABLES or table == "plans" else \
-            redeploy_run if table in REDEPLOY_RESULT_TABLES else None
+            redeploy_run if table in REDEPLOY_RESULT_TABLES else \
+            rota_id if table in ROTA_RESULT_TABLES else None
         columns, rows = store.rows(table, key)
         path = os.path.join(directory, f"{table}.csv")
         write_csv(path, columns, rows)
@@ -713,3 +720,209 @@ def export_redeploy_xlsx(store: Any, path: str, run_id: int) -> None:
     tmp = f"{path}.tmp{os.getpid()}"
     wb.save(tmp)
     os.replace(tmp, path)
+
+
+# ---- rotas (docs/schema.md "Rotas") ------------------------------------------------------------
+
+# Column -> kind for every rota input file, in table column order; required columns first in
+# ROTA_REQUIRED. Kinds: text, int, real, bool (0/1, true/false, yes/no), date (YYYY-MM-DD),
+# weekday (0-6 from Monday, or mon..sun), minute (HH:MM or whole minutes), kind (on/off).
+ROTA_FILES: Dict[str, Dict[str, str]] = {
+    "rota_settings": dict(key="text", value="real"),
+    "rota_shifts": dict(id="text", name="text", start_minute="minute", length_minutes="int",
+                        night="bool", unpopular="bool"),
+    "rota_shift_posts": dict(shift="text", site="text", skill="text"),
+    "rota_cover": dict(shift="text", site="text", skill="text", weekday="weekday",
+                       requirement="int", under_weight="real", over_weight="real",
+                       hard_min="int"),
+    "rota_cover_dates": dict(shift="text", site="text", skill="text", date="date",
+                             requirement="int", under_weight="real", over_weight="real",
+                             hard_min="int"),
+    "rota_staff": dict(staff="text", contract="text", min_minutes_per_week="int",
+                       max_minutes_per_week="int", min_consecutive="int", max_consecutive="int",
+                       min_days_off="int", max_weekends_per_4_weeks="int"),
+    "rota_weekly_days_off": dict(staff="text", weekday="weekday"),
+    "rota_max_shifts": dict(staff="text", shift="text", max_per_4_weeks="int"),
+    "rota_absences": dict(id="int", staff="text", from_date="date", to_date="date",
+                          reason="text"),
+    "rota_requests": dict(staff="text", date="date", shift="text", kind="kind", weight="real"),
+    "rota_pins": dict(staff="text", date="date", shift="text", site="text", skill="text"),
+}
+ROTA_REQUIRED: Dict[str, Tuple[str, ...]] = {
+    "rota_settings": ("key", "value"),
+    "rota_shifts": ("id", "start_minute", "length_minutes"),
+    "rota_shift_posts": ("shift",),
+    "rota_cover": ("shift", "weekday", "requirement"),
+    "rota_cover_dates": ("shift", "date", "requirement"),
+    "rota_staff": ("staff",),
+    "rota_weekly_days_off": ("staff", "weekday"),
+    "rota_max_shifts": ("staff", "shift", "max_per_4_weeks"),
+    "rota_absences": ("staff", "from_date", "to_date"),
+    "rota_requests": ("staff", "date", "kind", "weight"),
+    "rota_pins": ("staff", "date", "shift"),
+}
+ROTA_OUTPUT_FILES = ("rotas", "rota_penalties", "rota_assignments", "rota_cover_results",
+                     "rota_people", "rota_changes", "rota_published")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+POOL_FILE = {"staff": "staff.csv", "site": "sites.csv", "skill": "skills.csv"}
+
+
+def has_rota(directory: str) -> bool:
+    """Whether directory holds rota input files (then rota_shifts.csv must be among them)."""
+    return any(os.path.exists(os.path.join(directory, f"{t}.csv")) for t in ROTA_FILES)
+
+
+def _rota_cell(row: _Row, column: str, kind: str, required: bool) -> Any:
+    if kind == "text":
+        return row.text(column, required)
+    if kind == "int":
+        return row.integer(column, required)
+    if kind == "real":
+        return row.number(column, required)
+    if kind == "bool":
+        flag = row.boolean(column)
+        return None if flag is None else int(flag)
+    value = row.text(column, required)
+    if value is None:
+        return None
+    text = value.strip()
+    if kind == "date":
+        import datetime
+
+        try:
+            if len(text) != 10:
+                raise ValueError
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise row.fail(column, f"must be a date YYYY-MM-DD (got {value!r})") from None
+    if kind == "weekday":
+        if text.isdigit() and 0 <= int(text) <= 6:
+            return int(text)
+        if text[:3].lower() in WEEKDAYS and (len(text) == 3 or text.lower() in (
+                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
+            return WEEKDAYS.index(text[:3].lower())
+        raise row.fail(column, f"must be a weekday 0-6 (0 = Monday) or mon..sun (got {value!r})")
+    if kind == "minute":
+        if text.isdigit() and int(text) <= 1439:
+            return int(text)
+        parts = text.split(":")
+        if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[1]) == 2 and \
+                int(parts[0]) <= 23 and int(parts[1]) <= 59:
+            return int(parts[0]) * 60 + int(parts[1])
+        raise row.fail(column, f"must be a time HH:MM or minutes 0-1439 (got {value!r})")
+    if kind == "kind":
+        if text.lower() in ("on", "off"):
+            return text.lower()
+        raise row.fail(column, f"must be on or off (got {value!r})")
+    raise AssertionError(kind)
+
+
+def read_rota(directory: str, pool: Any = None) -> Tuple[Dict[str, List[tuple]],
+                                                         Dict[str, List[int]]]:
+    """Rows of the rota input tables from directory's rota_*.csv files (rota_shifts.csv
+    required; the others optional) and the CSV line of each row. References between the files,
+    and to the staff, sites and skills of pool when given, are checked here; the store checks
+    them again on save. Raises CsvImportError naming file, line and column."""
+    from .store import ROTA_COLUMNS
+
+    tables: Dict[str, List[tuple]] = {}
+    lines: Dict[str, List[int]] = {}
+    errors: List[str] = []
+    ids: Dict[str, set] = {"rota_shifts": set(), "rota_staff": set()}
+    posts: Dict[str, set] = {}  # shift -> its (site, skill) posts
+    known = {}
+    if pool is not None:
+        known = {"staff": {s["id"] for s in pool.records("staff")},
+                 "site": {s["id"] for s in pool.records("sites")},
+                 "skill": {s["id"] for s in pool.records("skills")}}
+    for table, columns in ROTA_FILES.items():
+        assert tuple(columns) == ROTA_COLUMNS[table], table
+        required = ROTA_REQUIRED[table]
+        spec = (required, tuple(c for c in columns if c not in required))
+        rows: List[tuple] = []
+        where: List[int] = []
+        try:
+            if table == "rota_shifts" and \
+                    not os.path.exists(os.path.join(directory, "rota_shifts.csv")):
+                raise ValidationError(f"rota_shifts.csv: missing (required in {directory} for "
+                                      "a rota)", "rota_shifts.csv", "")
+            for row in _read(directory, table, spec):
+                try:
+                    values = {c: _rota_cell(row, c, kind, c in required)
+                              for c, kind in columns.items()}
+                    for column in ("shift", "staff", "site", "skill"):
+                        value = values.get(column)
+                        if value is None or column not in columns:
+                            continue
+                        if column == "shift" and table != "rota_shifts" and \
+                                value not in ids["rota_shifts"]:
+                            raise row.fail(column, f"unknown shift type {value!r} (not in "
+                                                   "rota_shifts.csv)")
+                        if column == "staff" and table != "rota_staff" and \
+                                value not in ids["rota_staff"]:
+                            raise row.fail(column, f"{value!r} is not on the rota (not in "
+                                                   "rota_staff.csv)")
+                        if column in known and value not in known[column] and \
+                                (column != "staff" or table == "rota_staff"):
+                            raise row.fail(column, f"unknown {column} {value!r} (not in "
+                                                   f"{POOL_FILE[column]})")
+                    if table in ("rota_cover", "rota_cover_dates", "rota_pins") and \
+                            (values["site"], values["skill"]) != (None, None) and \
+                            posts.get(values["shift"]) and \
+                            (values["site"], values["skill"]) not in posts[values["shift"]]:
+                        raise row.fail("site" if values["site"] else "skill",
+                                       f"shift {values['shift']!r} has no post "
+                                       f"({values['site']}, {values['skill']}) in "
+                                       "rota_shift_posts.csv")
+                    if table == "rota_shift_posts":
+                        posts.setdefault(values["shift"], set()).add((values["site"],
+                                                                     values["skill"]))
+                    key = {"rota_shifts": "id", "rota_staff": "staff"}.get(table)
+                    if key:
+                        if values[key] in ids[table]:
+                            raise row.fail(key, f"{values[key]!r} given twice")
+                        ids[table].add(values[key])
+                    for low, high in (("min_minutes_per_week", "max_minutes_per_week"),
+                                      ("min_consecutive", "max_consecutive"),
+                                      ("hard_min", "requirement"),
+                                      ("from_date", "to_date")):
+                        if values.get(low) is not None and values.get(high) is not None and \
+                                values[low] > values[high]:
+                            raise row.fail(low, f"must not be above {high} ({values[low]} > "
+                                                f"{values[high]})")
+                    for column, value in values.items():
+                        if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+                                value < 0 and column != "id":
+                            raise row.fail(column, f"must be >= 0 (got {value})")
+                    if table == "rota_shifts" and not 1 <= values["length_minutes"] <= 1440:
+                        raise row.fail("length_minutes", "must be 1..1440 minutes (got "
+                                                         f"{values['length_minutes']})")
+                    if table == "rota_requests" and values["kind"] == "on" and \
+                            values["shift"] is None:
+                        raise row.fail("shift", "an on-request names the shift wanted")
+                    rows.append(tuple(values[c] for c in columns))
+                    where.append(row.line)
+                except ValidationError as e:
+                    errors.append(str(e))
+        except ValidationError as e:
+            errors.append(str(e))
+        tables[table], lines[table] = rows, where
+    if errors:
+        raise CsvImportError(errors)
+    return tables, lines
+
+
+def rota_csv_location(message: str, lines: Dict[str, List[int]]) -> str:
+    """Turns the store's "table rota_x, row N" (or "rota_x row N") in an error message into
+    "rota_x.csv, line L"."""
+    import re
+
+    m = re.search(r"table '?(rota_\w+)[ ,]+row (\d+)'?|(rota_\w+) row (\d+)", message)
+    if not m:
+        return message
+    table = m.group(1) or m.group(3)
+    row = int(m.group(2) or m.group(4))
+    where = lines.get(table, [])
+    if not 0 < row <= len(where):
+        return message
+    return message.replace(m.group(0), f"{table}.csv, line {where[row - 1]}")

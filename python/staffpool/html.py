@@ -1,6 +1,7 @@
-"""Compact HTML summaries for notebooks: what ``_repr_html_`` of Pool, Solution and
-RedeploymentResult shows. A summary, not the data: a few headline figures and one short table
-(partners, or the people made redundant), each capped at ``MAX_ROWS`` rows. The full data is
+"""Compact HTML summaries for notebooks: what ``_repr_html_`` of Pool, Solution,
+RedeploymentResult and RotaResult shows. A summary, not the data: a few headline figures and one
+short table (partners, the people made redundant, or the people on a rota), each capped at
+``MAX_ROWS`` rows. The full data is
 always one ``to_frame()`` away.
 
 Everything is escaped; nothing here needs pandas or matplotlib.
@@ -193,3 +194,40 @@ def redeployment_html(result: Any) -> str:
         body.append(table(["person", "partner", "reason", "redundancy cost", "detail"], rows,
                           "Compulsory redundancies"))
     return _wrap(f"Redeployment {result.name!r}", lines, body)
+
+
+# ---- RotaResult --------------------------------------------------------------------------------
+
+def rota_html(result: Any) -> str:
+    """Status, the objective and its penalty parts, cover gaps with their reasons, and per
+    person: shifts, hours, weekends, nights, travel and changes to what was published."""
+    lines = [_status_line(result.status, result.gap if result.gap is not None else math.nan,
+                          result.stopped_by, result.seconds)
+             + f"; {len(result.assignments):,} shifts"]
+    if result.objective is None:
+        return _wrap("Rota", lines + ["no rota"], [])
+    parts = [f"{esc(k)} {num(v, 2)}" for k, v in result.penalties.items() if v]
+    lines.append(f"objective {num(result.objective, 2)}" + (f" = {' + '.join(parts)}"
+                                                               if parts else "")
+                 + f"; bound {num(result.bound, 2)}")
+    body: List[str] = []
+    gaps = [c for c in result.cover if c.assigned < c.requirement]
+    if gaps:
+        reasons: Dict[str, int] = defaultdict(int)
+        for c in gaps:
+            reasons[(c.reason or "").split(":")[0] or "-"] += c.requirement - c.assigned
+        body.append(table(["reason", "people short"],
+                          [[k, num(v)] for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])],
+                          f"Cover gaps: {len(gaps)} posts short", max_rows=6))
+    else:
+        lines.append("cover: every requirement met")
+    changes = getattr(result, "changes", None) or []
+    removed = sum(1 for c in changes if c.before_shift is not None)
+    if changes:
+        lines.append(f"{removed} published assignments changed or removed, "
+                     f"{len(changes) - removed} added")
+    rows = [[p.person, num(p.shifts), num(p.minutes / 60.0), num(p.weekends), num(p.nights),
+             num(p.travel_minutes / 60.0), num(p.changes)] for p in result.people]
+    body.append(table(["person", "shifts", "hours", "weekends", "nights", "travel h",
+                       "changes"], rows, "Per person"))
+    return _wrap("Rota", lines, body)

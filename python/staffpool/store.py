@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from ._native import ffi, lib
 from .errors import StaffpoolError, ValidationError, raise_for
 from .pool import PRIORITIES, Pool
+from .progress import ProgressArg, reporter
 from .solve import solve_native
 from .redeploy import RULES, Redeployment, RedeploymentResult, RedeploymentTotals
 from .results import (TERMS, Assignment, Objective, PartnerSummary, Resilience, Solution,
@@ -323,6 +324,94 @@ def _result_rows(scenario: str, res: RedeploymentResult) -> Dict[str, List[tuple
     }
 
 
+# ---- rotas (csrc/store_rota.c; docs/schema.md "Rotas"; schema version 4) ------------------------
+
+# Columns in table order (the C store checks the count; tests check them against the schema).
+ROTA_COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "rota_settings": ("key", "value"),
+    "rota_shifts": ("id", "name", "start_minute", "length_minutes", "night", "unpopular"),
+    "rota_shift_posts": ("shift", "site", "skill"),
+    "rota_cover": ("shift", "site", "skill", "weekday", "requirement", "under_weight",
+                   "over_weight", "hard_min"),
+    "rota_cover_dates": ("shift", "site", "skill", "date", "requirement", "under_weight",
+                         "over_weight", "hard_min"),
+    "rota_staff": ("staff", "contract", "min_minutes_per_week", "max_minutes_per_week",
+                   "min_consecutive", "max_consecutive", "min_days_off",
+                   "max_weekends_per_4_weeks"),
+    "rota_weekly_days_off": ("staff", "weekday"),
+    "rota_max_shifts": ("staff", "shift", "max_per_4_weeks"),
+    "rota_absences": ("id", "staff", "from_date", "to_date", "reason"),
+    "rota_requests": ("staff", "date", "shift", "kind", "weight"),
+    "rota_pins": ("staff", "date", "shift", "site", "skill"),
+}
+ROTA_INPUT_TABLES = tuple(ROTA_COLUMNS)
+# Result tables and the columns the caller gives (without rota_id / id, created_at, current).
+ROTA_RESULT_COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "rotas": ("from_date", "days", "status", "stopped_by", "objective", "bound", "gap",
+              "seconds", "freeze_days", "model_columns", "model_rows", "model_binaries",
+              "assignments", "cover_gaps", "changes"),
+    "rota_penalties": ("part", "value"),
+    "rota_assignments": ("date", "staff", "shift", "site", "skill", "start", "minutes",
+                         "pinned", "published"),
+    "rota_cover_results": ("date", "shift", "site", "skill", "requirement", "assigned",
+                           "under_penalty", "over_penalty", "reason"),
+    "rota_people": ("staff", "contract", "shifts", "minutes", "weekends", "nights", "unpopular",
+                    "travel_minutes", "shift_on_penalty", "shift_off_penalty", "changes"),
+    "rota_changes": ("staff", "date", "before_shift", "before_site", "before_skill",
+                     "after_shift", "after_site", "after_skill"),
+}
+ROTA_RESULT_TABLES = tuple(ROTA_RESULT_COLUMNS)
+# What the engine is built from: the pool's structure and the rota tables (one read snapshot).
+ROTA_READ_TABLES = ("partners", "sites", "travel_minutes", "skills", "staff",
+                    "staff_skills") + ROTA_INPUT_TABLES
+
+
+@dataclass(frozen=True)
+class RotaRun:
+    """What `Store.rota` did. ``rota_id`` is None when no rota was written (see ``status``);
+    ``rows`` are the result rows written (table -> rows in ROTA_RESULT_COLUMNS order)."""
+    run_id: int
+    rota_id: Optional[int]
+    status: str
+    stopped_by: Optional[str]
+    objective: Optional[float]
+    gap: Optional[float]
+    solve_seconds: float
+    write_seconds: float
+    input_hash: str
+    from_date: str
+    days: int
+    freeze_days: int
+    published: int          # published assignments inside the horizon handed to the engine
+    rows: Dict[str, List[tuple]]
+    result: Any             # the engine's RotaResult
+
+    @property
+    def has_rota(self) -> bool:
+        return self.rota_id is not None
+
+
+def rota_rows(data: Dict[str, Any]) -> Dict[str, List[tuple]]:
+    """Rows of the rota input tables from a dict of table -> list of records (dicts keyed by
+    column; a missing column is NULL, i.e. its default), e.g. the shipped demo rota."""
+    out: Dict[str, List[tuple]] = {}
+    for table, records_ in data.items():
+        if table not in ROTA_COLUMNS:
+            raise ValidationError(f"rota: {table}: not a rota input table (expected one of "
+                                  f"{', '.join(ROTA_COLUMNS)})", "rota", table)
+        columns = ROTA_COLUMNS[table]
+        rows = []
+        for i, r in enumerate(records_, 1):
+            unknown = sorted(set(r) - set(columns))
+            if unknown:
+                raise ValidationError(f"rota: {table} #{i}: {unknown[0]}: unknown column "
+                                      f"(expected {', '.join(columns)})", f"{table} #{i}",
+                                      unknown[0])
+            rows.append(tuple(r.get(c) for c in columns))
+        out[table] = rows
+    return out
+
+
 # ---- the store ---------------------------------------------------------------------------------
 
 class Store:
@@ -540,11 +629,14 @@ class Store:
     def plan(self, first_period: Optional[Period] = None, periods: Optional[int] = None,
              time_limit: Optional[float] = None, gap: float = 1e-6, log_level: int = 0,
              command: str = "plan",
-             progress: Optional[Callable[[str], None]] = None) -> PlanResult:
+             progress: Optional[Callable[[str], None]] = None,
+             watch: ProgressArg = None) -> PlanResult:
         """Reads the inputs, solves with no transaction open, and writes the plan (with its run)
         in one transaction that first checks the inputs did not change; the new plan becomes
         current only when that transaction commits (../shared/docs/RELIABILITY.md). A run without
         a plan (infeasible, stopped) is recorded and leaves the current plan as it was.
+        ``progress`` gets notes on what is being done; ``watch`` the solver's best objective and
+        bound as they improve (as ``staffpool.solve(progress=...)``).
 
         Raises ValidationError (bad inputs in the database; the run is recorded as
         "bad_input"), DatabaseBusyError, InputsChangedError, ReadOnlyDatabaseError."""
@@ -561,7 +653,7 @@ class Store:
             raise
         say(f"solving {inputs.periods} period(s) from period {inputs.first_period} "
             f"(inputs sha256 {inputs.hash[:12]})")
-        native = self._solve(inputs, time_limit, gap, log_level, say)
+        native = self._solve(inputs, time_limit, gap, log_level, say, watch)
         try:
             status = STATUS[lib.sp_solution_status(native)]
             say("writing plan" if status in ("optimal", "feasible") else
@@ -587,8 +679,9 @@ class Store:
                           solution=self.plan_solution(run_id) if has_plan else None)
 
     def _solve(self, inputs: Inputs, time_limit: Optional[float], gap: float, log_level: int,
-               say: Callable[[str], None]) -> Any:
-        """The native solution of a solve with Ctrl-C handling and progress notes on `say`
+               say: Callable[[str], None], watch: ProgressArg) -> Any:
+        """The native solution of a solve with Ctrl-C handling, the solver's progress on
+        `watch` and, when nobody watches it, a "still solving" note on `say` now and then
         (staffpool.solve_native); the caller frees it."""
         next_note = [10.0]
 
@@ -597,7 +690,9 @@ class Store:
                 say(f"still solving ({elapsed:.0f} s)")
                 next_note[0] += 10.0 if elapsed < 60 else 60.0
 
-        return solve_native(inputs.native_pool, time_limit, gap, log_level, on_wait=note)
+        watched = reporter(watch) is not None
+        return solve_native(inputs.native_pool, time_limit, gap, log_level,
+                            on_wait=None if watched else note, progress=watch)
 
     def record_run(self, command: str, status: str, message: Optional[str] = None,
                    seconds: float = 0.0) -> int:
@@ -763,6 +858,154 @@ class Store:
         rows = self.redeploy_results()
         return max(r["run_id"] for r in rows) if rows else None
 
+    # ---- rotas -----------------------------------------------------------------------------
+
+    def save_rota_rows(self, tables: Dict[str, List[tuple]]) -> None:
+        """Replaces every rota input table with these rows (table -> rows in ROTA_COLUMNS
+        order; a table not given is emptied), in one transaction (docs/schema.md "Rotas")."""
+        for name in tables:
+            if name not in ROTA_COLUMNS:
+                raise ValidationError(f"table {name!r}: not a rota input table", name, "")
+        keep: list = []
+        arr = ffi.new("sp_table_rows[]", max(len(tables), 1))
+        for k, (name, rows) in enumerate(tables.items()):
+            cname = ffi.new("char[]", name.encode())
+            keep.append(cname)
+            arr[k].table = cname
+            arr[k].rows = len(rows)
+            arr[k].columns = len(ROTA_COLUMNS[name])
+            for i, row in enumerate(rows, 1):
+                if len(row) != len(ROTA_COLUMNS[name]):
+                    raise ValidationError(f"table {name}, row {i}: expected "
+                                          f"{len(ROTA_COLUMNS[name])} values (got {len(row)})",
+                                          f"{name} row {i}", "")
+            arr[k].values = _values(rows, keep)
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_save_rota(self._handle(), arr, len(tables), err), err)
+
+    def save_rota(self, data: Dict[str, Any]) -> None:
+        """Stores a rota's inputs given as table -> list of records (see `rota_rows`),
+        replacing the stored ones. Their staff, sites and skills must be the pool's."""
+        self.save_rota_rows(rota_rows(data))
+
+    def current_rota(self) -> Optional[int]:
+        """Id of the current rota (the newest written), or None."""
+        out = ffi.new("long long *")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_current_rota(out, self._handle(), err), err)
+        return int(out[0]) or None
+
+    def rota_inputs(self) -> Tuple[str, Any, Dict[str, List[Dict[str, Any]]]]:
+        """(input hash, native snapshot, table -> records), the records of ROTA_READ_TABLES
+        and the published assignments (view rota_published) read in one read transaction. The
+        snapshot is what the write checks against; it is freed by the garbage collector."""
+        out = ffi.new("sp_rota_snapshot **")
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_rota_read_begin(out, self._handle(), err), err)
+        snap = ffi.gc(out[0], lib.sp_rota_snapshot_free)
+        try:
+            records = {t: self.records(t) for t in ROTA_READ_TABLES + ("rota_published",)}
+        finally:
+            lib.sp_store_read_end(self._handle(), err)
+        return _s(lib.sp_rota_snapshot_hash(snap)) or "", snap, records
+
+    def rota(self, from_date: Any, days: int, time_limit: Optional[float] = None,
+             gap: float = 1e-6, freeze_days: Optional[int] = None, log_level: int = 0,
+             command: str = "rota",
+             progress: Optional[Callable[[str], None]] = None) -> RotaRun:
+        """The nightly rota write (../shared/docs/RELIABILITY.md), as `plan`: the rota inputs
+        and the published assignments are read in one read transaction; the engine is built
+        (staffpool.rota_db) and solved with no transaction open; then one transaction checks
+        that neither changed, records the run, writes the rota keyed by the run and makes it
+        current. A run without a roster (infeasible, stopped) is recorded and leaves the current
+        rota as it was.
+
+        Raises ValidationError (bad inputs; a "bad_input" run is recorded), DatabaseBusyError,
+        InputsChangedError, ReadOnlyDatabaseError."""
+        from . import rota_db
+
+        say = progress or (lambda message: None)
+        if self.readonly:
+            raise ReadOnlyDatabaseError(f"database '{self.path}': read-only; no rota can be "
+                                        "written")
+        started = time.monotonic()
+        say("reading rota inputs")
+        try:
+            input_hash, snap, records = self.rota_inputs()
+            engine, horizon = rota_db.build(records, from_date, days, freeze_days)
+        except ValidationError as e:
+            self.record_run(command, "bad_input", str(e), time.monotonic() - started)
+            raise
+        except StaffpoolError as e:
+            self.record_run(command, "error", str(e), time.monotonic() - started)
+            raise
+        say(f"solving the rota {horizon.first} + {horizon.days} days: "
+            f"{len(records['rota_staff'])} people, {len(records['rota_shifts'])} shift types, "
+            f"{len(horizon.published)} published assignments, freeze {horizon.freeze_days} "
+            f"days (inputs sha256 {input_hash[:12]})")
+        if time_limit is None and horizon.time_limit > 0:
+            time_limit = horizon.time_limit  # the rota_settings default
+        try:
+            result = engine.solve(time_limit=time_limit, gap=gap, log_level=log_level)
+        except StaffpoolError as e:
+            self.record_run(command, "error", str(e), time.monotonic() - started)
+            raise
+        has_rota = result.status in ("optimal", "feasible")
+        rows = rota_db.result_rows(result, horizon) if has_rota else {}
+        if has_rota:
+            message = (f"rota {horizon.first} + {horizon.days} days: "
+                       f"{len(rows['rota_assignments'])} shifts, {rows['rotas'][0][13]} cover "
+                       f"gaps, {len(rows['rota_changes'])} changes to what was published")
+        else:
+            message = f"no rota ({result.status}); the current rota is unchanged"
+        say("writing rota" if has_rota else f"recording run ({result.status})")
+        keep: list = []
+        arr = ffi.new("sp_table_rows[]", max(len(rows), 1))
+        for k, (name, table_rows) in enumerate(rows.items()):
+            cname = ffi.new("char[]", name.encode())
+            keep.append(cname)
+            arr[k].table = cname
+            arr[k].rows = len(table_rows)
+            arr[k].columns = len(ROTA_RESULT_COLUMNS[name])
+            arr[k].values = _values(table_rows, keep)
+        info = ffi.new("sp_run_info *")
+        texts = [ffi.new("char[]", _b(result.status)),
+                 ffi.new("char[]", _b(result.stopped_by)) if result.stopped_by else ffi.NULL,
+                 ffi.new("char[]", _b(message))]
+        info.status, info.stopped_by, info.message = texts
+        info.gap = result.gap if result.gap is not None else math.nan
+        info.seconds, info.periods = result.seconds, horizon.days
+        run = ffi.new("long long *")
+        err = ffi.new("sp_error *")
+        t0 = time.monotonic()
+        rc = lib.sp_store_write_rota(run, self._handle(), snap, _b(command), info, arr,
+                                     len(rows), err)
+        write_seconds = time.monotonic() - t0
+        _check(rc, err, int(run[0]))
+        run_id = int(run[0])
+        return RotaRun(run_id=run_id, rota_id=run_id if has_rota else None,
+                       status=result.status, stopped_by=result.stopped_by,
+                       objective=result.objective, gap=result.gap,
+                       solve_seconds=result.seconds, write_seconds=write_seconds,
+                       input_hash=input_hash, from_date=horizon.first.isoformat(),
+                       days=horizon.days, freeze_days=horizon.freeze_days,
+                       published=len(horizon.published), rows=rows, result=result)
+
+    def rota_tables(self, rota_id: Optional[int] = None) -> Dict[str, List[Dict[str, Any]]]:
+        """A stored rota (default: the current one) as table -> records: rotas (one record),
+        rota_penalties, rota_assignments, rota_cover_results, rota_people, rota_changes.
+        Raises LookupError when there is no such rota."""
+        if rota_id is None:
+            rota_id = self.current_rota()
+            if rota_id is None:
+                raise LookupError(f"database '{self.path}': no rota yet (run `staffpool rota "
+                                  f"{self.path} --from DATE --days N`)")
+        head = self.records("rotas", rota_id)
+        if not head:
+            raise LookupError(f"database '{self.path}': no rota {rota_id}")
+        return {t: head if t == "rotas" else self.records(t, rota_id)
+                for t in ROTA_RESULT_TABLES}
+
     # ---- stored plans ----------------------------------------------------------------------
 
     def plan_solution(self, plan_id: Optional[int] = None) -> Solution:
@@ -817,4 +1060,6 @@ class Store:
 __all__ = ["Store", "Inputs", "PlanResult", "DatabaseError", "DatabaseBusyError",
            "NotADatabaseError", "ReadOnlyDatabaseError", "InputsChangedError", "INPUT_TABLES",
            "PLAN_TABLES", "PRIORITIES", "RedeployRun", "REDEPLOY_INPUT_TABLES",
-           "REDEPLOY_RESULT_TABLES", "REDEPLOY_COLUMNS", "redeployment_rows"]
+           "REDEPLOY_RESULT_TABLES", "REDEPLOY_COLUMNS", "redeployment_rows", "RotaRun",
+           "ROTA_COLUMNS", "ROTA_INPUT_TABLES", "ROTA_RESULT_COLUMNS", "ROTA_RESULT_TABLES",
+           "rota_rows"]

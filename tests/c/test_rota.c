@@ -105,10 +105,199 @@ static void test_empty_and_time_zero(void)
     sp_rota_free(r);
 }
 
+/* Two sites, one shift type D serving both (skill icu); A at S1 without icu, B at S2 with it;
+ * S1-S2 45 minutes. Cover 1 at S2 on days 0..2 (under 100). Published: A on day 0 at S2 (A
+ * cannot work it: removed, change 7) and B on day 1 at S2 (kept); B pinned on day 2. B works
+ * days 0..2 at S2 (no travel from S2), so the optimum is 7. Day 3 at S1 wants 1 (under 10): B
+ * could go (45 minutes x travel 1 = 45 > 10): left unmet, a trade-off. */
+static sp_rota *two_sites(void)
+{
+    sp_rota *r = NULL;
+    sp_error err;
+    CHECK(sp_rota_new(&r, 4, 0, &err) == SP_OK);
+    CHECK(sp_rota_add_partner(r, "P", &err) == SP_OK);
+    CHECK(sp_rota_add_site(r, "S1", "P", &err) == SP_OK);
+    CHECK(sp_rota_add_located_site(r, "S2", "P", 51.5, -0.1, &err) == SP_OK);
+    CHECK(sp_rota_set_travel_minutes(r, "S1", "S2", 45, &err) == SP_OK);
+    CHECK(sp_rota_add_skill(r, "icu", &err) == SP_OK);
+    CHECK(sp_rota_add_shift(r, "D", 480, 480, "S1", "icu", &err) == SP_OK);
+    CHECK(sp_rota_add_shift_site(r, "D", "S2", &err) == SP_OK);
+    CHECK(sp_rota_set_shift_categories(r, "D", 0, 1, &err) == SP_OK);
+    CHECK(sp_rota_set_shift_categories(r, "D", 2, 0, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "night");
+    sp_rota_weights w;
+    sp_rota_weights_init(&w);
+    w.travel_per_minute = 1;
+    w.change = 7;
+    CHECK(sp_rota_set_weights(r, &w, &err) == SP_OK);
+    sp_rota_person p;
+    sp_rota_person_init(&p);
+    p.id = "A";
+    p.site_id = "S1";
+    p.contract_id = "FT";
+    CHECK(sp_rota_add_person(r, &p, &err) == SP_OK);
+    p.id = "B";
+    p.site_id = "S2";
+    CHECK(sp_rota_add_person(r, &p, &err) == SP_OK);
+    CHECK(sp_rota_add_person_skill(r, "B", "icu", &err) == SP_OK);
+    for (int d = 0; d < 3; d++)
+        CHECK(sp_rota_set_post_cover(r, d, "D", "S2", NULL, 1, 100, 1, 0, &err) == SP_OK);
+    CHECK(sp_rota_set_post_cover(r, 3, "D", "S1", "icu", 1, 10, 1, 0, &err) == SP_OK);
+    CHECK(sp_rota_publish(r, "A", 0, "D", "S2", NULL, &err) == SP_OK);
+    CHECK(sp_rota_publish(r, "B", 1, "D", "S2", NULL, &err) == SP_OK);
+    CHECK(sp_rota_pin(r, "B", 2, "D", "S2", "icu", &err) == SP_OK);
+    return r;
+}
+
+static void test_posts_pins_changes_and_reasons(void)
+{
+    sp_rota *r = two_sites();
+    sp_rota_result *res = NULL;
+    sp_error err;
+    CHECK(sp_rota_solve(&res, r, NULL, &err) == SP_OK);
+    CHECK(sp_rota_result_status(res) == SP_STATUS_OPTIMAL);
+    CHECK_NEAR(sp_rota_result_objective(res), 17, 1e-9); /* change 7 + day 3 at S1 unmet 10 */
+    CHECK_NEAR(sp_rota_result_penalty(res, SP_RPEN_CHANGES), 7, 1e-9);
+    CHECK_NEAR(sp_rota_result_penalty(res, SP_RPEN_TRAVEL), 0, 1e-9);
+    size_t n = 0;
+    const sp_rota_assignment *a = sp_rota_result_assignments(res, &n);
+    CHECK(n == 3);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_STR(a[i].person_id, "B");
+        CHECK_STR(a[i].site_id, "S2");
+        CHECK_STR(a[i].skill_id, "icu");
+        CHECK(a[i].pinned == (a[i].day == 2));
+        CHECK(a[i].published == (a[i].day == 1));
+    }
+    const sp_rota_change *c = sp_rota_result_changes(res, &n);
+    CHECK(n == 3); /* A day 0 removed; B days 0 and 2 (the pin) added */
+    if (n == 3) {
+        CHECK_STR(c[0].person_id, "A");
+        CHECK(c[0].day == 0 && c[0].after_shift_id == NULL);
+        CHECK_STR(c[0].before_site_id, "S2");
+        CHECK_STR(c[1].person_id, "B");
+        CHECK(c[1].before_shift_id == NULL);
+        CHECK_STR(c[1].after_site_id, "S2");
+        CHECK(c[2].day == 2 && c[2].before_shift_id == NULL);
+    }
+    const sp_rota_cover_result *cv = sp_rota_result_cover(res, &n);
+    CHECK(n == 8); /* 4 days x 2 posts */
+    for (size_t i = 0; i < n; i++) {
+        if (cv[i].assigned >= cv[i].requirement) {
+            CHECK(cv[i].reason == NULL && cv[i].reason_code == SP_RGAP_NONE);
+            continue;
+        }
+        CHECK(cv[i].day == 3);
+        CHECK_STR(cv[i].site_id, "S1");
+        CHECK(cv[i].reason_code == SP_RGAP_TRADE_OFF);
+        CHECK_HAS(cv[i].reason, "left unmet: cheaper");
+    }
+    const sp_rota_person_result *p = sp_rota_result_people(res, &n);
+    CHECK(n == 2 && p[0].changes == 1 && p[1].changes == 0 && p[1].unpopular == 3);
+    sp_rota_result_free(res);
+    sp_rota_free(r);
+}
+
+static void test_multi_post_validation(void)
+{
+    sp_rota *r = two_sites();
+    sp_error err;
+    CHECK(sp_rota_set_post_cover(r, 0, "D", NULL, NULL, 1, 1, 1, 0, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "site"); /* D serves two sites */
+    CHECK(sp_rota_pin(r, "B", 2, "D", "S1", NULL, &err) == SP_EINVAL);
+    CHECK_STR(err.record, "pin 'B'");
+    CHECK_STR(err.field, "day"); /* a second pin that day */
+    CHECK(sp_rota_publish(r, "B", 1, "D", "S9", NULL, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "site");
+    CHECK(sp_rota_add_shift_site(r, "D", "S1", &err) == SP_EINVAL); /* shift list frozen */
+    CHECK(sp_rota_set_shift_categories(r, "X", 1, 0, &err) == SP_EINVAL);
+    CHECK_STR(err.record, "shift 'X'");
+    CHECK(sp_rota_set_freeze_days(r, 5, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "freeze_days");
+    CHECK(sp_rota_set_site_location(r, "S1", 10, 200, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "longitude");
+    CHECK(sp_rota_add_located_site(r, "S3", "P", NAN, 0, &err) == SP_EINVAL);
+    CHECK_STR(err.record, "site 'S3'");
+    CHECK(sp_rota_add_site(r, "S3", "P", &err) == SP_OK); /* nothing was added before */
+    sp_rota_weights w;
+    sp_rota_weights_init(&w);
+    w.change = -1;
+    CHECK(sp_rota_set_weights(r, &w, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "change");
+    sp_rota_person p;
+    sp_rota_person_init(&p);
+    p.id = "C";
+    p.max_travel_minutes = NAN;
+    CHECK(sp_rota_add_person(r, &p, &err) == SP_EINVAL);
+    CHECK_STR(err.field, "max_travel_minutes");
+    /* a pin on a day off fails at solve, naming the pin */
+    CHECK(sp_rota_add_day_off(r, "B", 2, &err) == SP_OK);
+    sp_rota_result *res = NULL;
+    CHECK(sp_rota_solve(&res, r, NULL, &err) == SP_EINVAL && res == NULL);
+    CHECK_STR(err.record, "pin 'B'");
+    CHECK_HAS(err.message, "off");
+    sp_rota_free(r);
+}
+
+/* Fairness and the freeze window through the C API (the code paths the Python tests check in
+ * detail), for the sanitizer and valgrind runs: two people on one contract share 4 nights 2-2
+ * (A asks for all four, weight 1; fairness 1 per unit of range: 2-2 costs 2, 3-1 costs 3, 4-0
+ * costs 4); weekends counted exactly. Freeze 1 day: B's published night on day 0 stays although
+ * A would rather have it. */
+static void test_fairness_and_freeze(void)
+{
+    sp_rota *r = NULL;
+    sp_error err;
+    CHECK(sp_rota_new(&r, 7, 3, &err) == SP_OK); /* day 0 a Thursday: weekend days 2, 3 */
+    CHECK(sp_rota_add_shift(r, "N", 1260, 600, NULL, NULL, &err) == SP_OK);
+    CHECK(sp_rota_set_shift_categories(r, "N", 1, 0, &err) == SP_OK);
+    sp_rota_weights w;
+    sp_rota_weights_init(&w);
+    w.fairness_nights = 1;
+    w.fairness_weekends = 1;
+    w.change = 50;
+    CHECK(sp_rota_set_weights(r, &w, &err) == SP_OK);
+    sp_rota_person p;
+    sp_rota_person_init(&p);
+    p.contract_id = "FT";
+    p.id = "A";
+    CHECK(sp_rota_add_person(r, &p, &err) == SP_OK);
+    p.id = "B";
+    CHECK(sp_rota_add_person(r, &p, &err) == SP_OK);
+    for (int d = 0; d < 4; d++) {
+        CHECK(sp_rota_set_cover(r, d, "N", 1, 100, 100, 0, &err) == SP_OK);
+        CHECK(sp_rota_add_request(r, "A", d, "N", 1, 1, &err) == SP_OK);
+    }
+    CHECK(sp_rota_publish(r, "B", 0, "N", NULL, NULL, &err) == SP_OK);
+    CHECK(sp_rota_set_freeze_days(r, 1, &err) == SP_OK);
+    sp_rota_result *res = NULL;
+    CHECK(sp_rota_solve(&res, r, NULL, &err) == SP_OK);
+    CHECK(sp_rota_result_status(res) == SP_STATUS_OPTIMAL);
+    /* B keeps day 0 (frozen). Nights 2-2: A takes two of days 1..3 and loses the requests of
+     * day 0 and one more (2). A taking both weekend days (2, 3) would leave weekends 1-0 (+1):
+     * so A works day 1 and one weekend day, B the other weekend day. Optimum 2. */
+    size_t n = 0;
+    const sp_rota_person_result *pr = sp_rota_result_people(res, &n);
+    CHECK(n == 2 && pr[0].nights == 2 && pr[1].nights == 2);
+    CHECK(pr[0].weekends == 1 && pr[1].weekends == 1);
+    CHECK_NEAR(sp_rota_result_objective(res), 2, 1e-9);
+    CHECK_NEAR(sp_rota_result_penalty(res, SP_RPEN_FAIRNESS), 0, 1e-9);
+    const sp_rota_assignment *a = sp_rota_result_assignments(res, &n);
+    int b_day0 = 0;
+    for (size_t i = 0; i < n; i++)
+        b_day0 |= a[i].day == 0 && !strcmp(a[i].person_id, "B") && a[i].published;
+    CHECK(b_day0);
+    sp_rota_result_free(res);
+    sp_rota_free(r);
+}
+
 int main(void)
 {
     RUN(test_tiny_optimum);
     RUN(test_validation);
     RUN(test_empty_and_time_zero);
+    RUN(test_posts_pins_changes_and_reasons);
+    RUN(test_multi_post_validation);
+    RUN(test_fairness_and_freeze);
     return harness_report();
 }

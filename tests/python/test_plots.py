@@ -256,3 +256,15 @@ def test_rota_chart_colours_every_worked_shift(tmp_path):
         row = people.index(a.person)
         assert shifts[int(image[row, a.day])] == a.shift
     assert ax.get_title() == "Rota: 3 people, 7 days, 14 shifts"
+
+
+def test_rota_html_carries_status_parts_and_people():
+    from staffpool import html
+
+    result = _small_rota_result()
+    text = html.rota_html(result)
+    assert f"{len(result.assignments)} shifts" in text
+    assert "cover: every requirement met" in text  # 3 people can cover 2 posts a day for a week
+    for p in result.people:
+        assert f"<td>{p.person}</td><td>{p.shifts}</td>" in text
+    assert text.count("<tr>") == 1 + len(result.people)  # header + one row per person

@@ -3,6 +3,7 @@ solve's own final values, never changes the plan, and shows up where the caller 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -79,3 +80,22 @@ def test_notebook_line_stays_silent_for_quick_solves():
 @pytest.fixture
 def tiny_pool(tiny_scenario):
     return staffpool.Pool.from_dict(tiny_scenario)
+
+
+def test_plan_command_shows_solver_progress_on_stderr_with_v(tmp_path, capsys):
+    from staffpool.cli import main
+
+    db = str(tmp_path / "pool.db")
+    assert main(["init", db, "--demo", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["plan", db, "-v", "--periods", "2"]) == 0
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if " of 4 (" in line]
+    # Which intermediate states are seen depends on timing (the board is read every 50 ms);
+    # the final state is always read once the solve has returned.
+    assert lines and all(re.match(r"staffpool: stage [1-4] of 4 \((unmet|fairness|resilience"
+                                  r"|cost)\): ", line) for line in lines)
+    assert lines[-1].startswith("staffpool: stage 4 of 4 (cost): best ")
+    assert " of 4 (" not in captured.out  # stdout carries only the result
+    assert main(["plan", db, "-q", "--periods", "2"]) == 0
+    assert capsys.readouterr().err == ""

@@ -177,7 +177,7 @@ def test_migration_from_version_2_keeps_the_data(tmp_path, capsys):
     assert before["plans"] and before["redeploy_people"] and before["staff"]
     # read-only cannot migrate: exit 5, and the file is left at version 2
     assert main(["runs", f"file:{old}?mode=ro", "-q"]) == 5
-    assert "needs upgrading to 3" in capsys.readouterr().err
+    assert "needs upgrading to 4" in capsys.readouterr().err
     with pytest.raises(NotADatabaseError):
         Store(f"file:{old}?mode=ro", readonly=True)
     with Store(old) as db:  # a writable open migrates, in one transaction
@@ -185,7 +185,7 @@ def test_migration_from_version_2_keeps_the_data(tmp_path, capsys):
         db.check()
         plan = db.current_plan()
     con = sqlite3.connect(old)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
     after = {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
     con.close()
     assert after == before

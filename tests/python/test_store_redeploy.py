@@ -159,11 +159,16 @@ def test_migration_from_version_1(tmp_path, demo_db):
     con = sqlite3.connect(demo_db)
     v1_tables = [r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'redeploy%' "
-        "AND name NOT LIKE 'agreement%'")]
+        "AND name NOT LIKE 'agreement%' AND name NOT LIKE 'rota%'")]
+    rota_tables = [r[0] for r in con.execute(  # version 4
+        "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'rota%'")]
     con.close()
     import shutil
     shutil.copy(demo_db, old)
     con = sqlite3.connect(old)
+    con.execute("DROP VIEW rota_published")
+    for t in rota_tables:
+        con.execute(f"DROP TABLE {t}")
     for t in ("agreement_skills", "agreement_partners", "agreements",  # version 3
               "redeploy_pool_work", "redeploy_fills", "redeploy_outcomes", "redeploy_objective",
               "redeploy_results", "redeploy_routes", "redeploy_leaving_rates",
@@ -182,7 +187,7 @@ def test_migration_from_version_1(tmp_path, demo_db):
         assert db.records("redeployments") == []
         db.check()
     con = sqlite3.connect(old)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 3  # through 2 to 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4  # through 2 and 3 to 4
     assert set(v1_tables) <= {r[0] for r in con.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
     con.close()
