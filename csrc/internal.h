@@ -140,7 +140,7 @@ double *sp_travel_matrix(const sp_pool *pool);
 int sp_travel_set(sp_travel_override **items, size_t *n, size_t *cap, const sp_idmap *site_ids,
                   const char *from_site, const char *to_site, double minutes, sp_error *err);
 
-/* ---- solver layer (mip.c): the only code that calls GLPK ---- */
+/* ---- solver layer (mip_*.c): the only code that calls GLPK ---- */
 typedef struct sp_mip sp_mip;
 
 enum { SP_ROW_LE = 0, SP_ROW_GE = 1, SP_ROW_EQ = 2 };
