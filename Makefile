@@ -29,8 +29,10 @@ $(BUILD)/%.o: csrc/%.c $(HDR) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)
 
+# A fresh archive each time: `ar` keeps members no longer listed, so an old one would still hold
+# the objects of removed sources and the tests could link them.
 $(LIB): $(OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/test_%: tests/c/test_%.c tests/c/harness.h $(LIB)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
