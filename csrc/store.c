@@ -818,7 +818,7 @@ void sps_bind_real(sqlite3_stmt *s, int i, double v)
         sqlite3_bind_null(s, i);
 }
 
-int sps_pragma_int(sp_store *st, const char *sql, long long *out, sp_error *err)
+int sps_select_int(sp_store *st, const char *sql, long long *out, sp_error *err)
 {
     sqlite3_stmt *s;
     int rc = sps_prep(st, sql, &s, err);
@@ -843,7 +843,7 @@ static int migrate(sp_store *st, sp_error *err)
     if (rc)
         return rc;
     long long version = 0;
-    rc = sps_pragma_int(st, "PRAGMA user_version", &version, err);
+    rc = sps_select_int(st, "PRAGMA user_version", &version, err);
     for (long long v = version; !rc && v < SP_STORE_SCHEMA_VERSION; v++)
         for (const char *const *sql = MIGRATIONS[v]; !rc && *sql; sql++)
             rc = sps_exec(st, *sql, err);
@@ -869,8 +869,8 @@ static int configure(sp_store *st, double busy_timeout, int creating, sp_error *
         return rc;
     long long app = 0, version = 0;
     /* The first read of the file: a file that is not a database fails here with SQLITE_NOTADB. */
-    if ((rc = sps_pragma_int(st, "PRAGMA application_id", &app, err)) ||
-        (rc = sps_pragma_int(st, "PRAGMA user_version", &version, err)))
+    if ((rc = sps_select_int(st, "PRAGMA application_id", &app, err)) ||
+        (rc = sps_select_int(st, "PRAGMA user_version", &version, err)))
         return rc;
     if (!creating && app != APPLICATION_ID)
         return sp_fail(err, SP_ENODB,
@@ -1799,7 +1799,7 @@ int sp_store_read_inputs(sp_inputs **out, sp_store *st, int first_period, int pe
         if (!rc)
             rc = sps_hash_inputs(st, SP_SCOPE_PLAN, in->hash, err);
         if (!rc)
-            rc = sps_pragma_int(st, "PRAGMA data_version", &in->data_version, err);
+            rc = sps_select_int(st, "PRAGMA data_version", &in->data_version, err);
         if (rc)
             sps_rollback(st);
         else
@@ -2055,7 +2055,7 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
 static int inputs_changed(int *changed, sp_store *st, const sp_inputs *in, sp_error *err)
 {
     long long version = 0;
-    int rc = sps_pragma_int(st, "PRAGMA data_version", &version, err);
+    int rc = sps_select_int(st, "PRAGMA data_version", &version, err);
     if (rc)
         return rc;
     *changed = 0;
@@ -2136,16 +2136,8 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
 int sp_store_current_plan(long long *plan_id, sp_store *st, sp_error *err)
 {
     *plan_id = 0;
-    sqlite3_stmt *s;
-    int rc = sps_prep(st, "SELECT plan_id FROM current_plan WHERE id = 1", &s, err);
-    if (rc)
-        return rc;
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_INTEGER)
-        *plan_id = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = sps_db_fail(st, err, step, "reading the current plan");
-    sqlite3_finalize(s);
+    int rc = sps_select_int(
+        st, "SELECT coalesce((SELECT plan_id FROM current_plan WHERE id = 1), 0)", plan_id, err);
     if (!rc)
         sp_ok(err);
     return rc;

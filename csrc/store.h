@@ -31,7 +31,8 @@ void sps_rollback(sp_store *st);
 int sps_step_done(sp_store *st, struct sqlite3_stmt *s, sp_error *err, const char *what);
 void sps_bind_text(struct sqlite3_stmt *s, int i, const char *v);
 void sps_bind_real(struct sqlite3_stmt *s, int i, double v);
-int sps_pragma_int(sp_store *st, const char *sql, long long *out, sp_error *err);
+/* The one integer a query (or PRAGMA) returns in its first row and column. */
+int sps_select_int(sp_store *st, const char *sql, long long *out, sp_error *err);
 int sps_hash_inputs(sp_store *st, int scope, char hex[65], sp_error *err);
 int sps_read_now(sp_store *st, char *out, size_t size, sp_error *err);
 /* first_period < 0 or periods <= 0: stored as NULL. */

@@ -223,7 +223,7 @@ int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *st, sp_error *err)
     if (!rc) {
         rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, snap->hash, err);
         if (!rc)
-            rc = sps_pragma_int(st, "PRAGMA data_version", &snap->data_version, err);
+            rc = sps_select_int(st, "PRAGMA data_version", &snap->data_version, err);
         if (rc)
             sps_rollback(st);
     }
@@ -268,7 +268,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
         return rc;
     long long id = 0, version = 0;
     int changed = 0;
-    rc = sps_pragma_int(st, "PRAGMA data_version", &version, err);
+    rc = sps_select_int(st, "PRAGMA data_version", &version, err);
     if (!rc && (version != snap->data_version || st->saves != snap->saves)) {
         char hash[65];
         if (!(rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, hash, err)))

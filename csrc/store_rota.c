@@ -116,19 +116,7 @@ int sp_store_save_rota(sp_store *st, const sp_table_rows *tables, size_t n_table
 
 static int newest_rota(long long *id, sp_store *st, sp_error *err)
 {
-    sqlite3_stmt *s;
-    *id = 0;
-    int rc = sps_prep(st, "SELECT coalesce(max(id), 0) FROM rotas", &s, err);
-    if (rc)
-        return rc;
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_INTEGER)
-        *id = sqlite3_column_int64(s, 0);
-    else
-        rc = sps_db_fail(st, err, step == SQLITE_ROW ? SQLITE_MISMATCH : step,
-                         "reading the newest rota");
-    sqlite3_finalize(s);
-    return rc;
+    return sps_select_int(st, "SELECT coalesce(max(id), 0) FROM rotas", id, err);
 }
 
 int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *st, sp_error *err)
@@ -144,7 +132,7 @@ int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *st, sp_error *err
     if (!rc) {
         rc = sps_hash_inputs(st, SP_SCOPE_ROTA, snap->hash, err);
         if (!rc)
-            rc = sps_pragma_int(st, "PRAGMA data_version", &snap->data_version, err);
+            rc = sps_select_int(st, "PRAGMA data_version", &snap->data_version, err);
         if (!rc)
             rc = newest_rota(&snap->newest_rota, st, err);
         if (rc)
@@ -172,7 +160,7 @@ static int rota_inputs_changed(int *changed, sp_store *st, const sp_rota_snapsho
 {
     long long version = 0, newest = 0;
     *changed = 0;
-    int rc = sps_pragma_int(st, "PRAGMA data_version", &version, err);
+    int rc = sps_select_int(st, "PRAGMA data_version", &version, err);
     if (!rc)
         rc = newest_rota(&newest, st, err);
     if (rc)
@@ -289,16 +277,8 @@ int sp_store_write_rota(long long *run_id, sp_store *st, const sp_rota_snapshot 
 int sp_store_current_rota(long long *rota_id, sp_store *st, sp_error *err)
 {
     *rota_id = 0;
-    sqlite3_stmt *s;
-    int rc = sps_prep(st, "SELECT id FROM rotas WHERE current = 1", &s, err);
-    if (rc)
-        return rc;
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_INTEGER)
-        *rota_id = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = sps_db_fail(st, err, step, "reading the current rota");
-    sqlite3_finalize(s);
+    int rc = sps_select_int(st, "SELECT coalesce((SELECT id FROM rotas WHERE current = 1), 0)",
+                            rota_id, err);
     if (!rc)
         sp_ok(err);
     return rc;
