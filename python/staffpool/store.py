@@ -214,17 +214,23 @@ def _values(rows: List[tuple], keep: list) -> Any:
     return values
 
 
-def _table_rows(tables: Dict[str, List[tuple]], keep: list) -> Tuple[Any, int]:
+def _table_rows(tables: Dict[str, List[tuple]], keep: list,
+                columns: Dict[str, Tuple[str, ...]]) -> Tuple[Any, int]:
+    """The C array of sp_table_rows for tables (name -> rows); C memory is kept alive in keep.
+    A table is as wide as its entry in columns (else as its first row), and every row is checked
+    against that width here, because C reads exactly rows x columns values."""
     arr = ffi.new("sp_table_rows[]", max(len(tables), 1))
     for k, (name, rows) in enumerate(tables.items()):
+        width = len(columns[name]) if name in columns else len(rows[0]) if rows else 0
+        for i, row in enumerate(rows, 1):
+            if len(row) != width:
+                raise ValidationError(f"table {name}, row {i}: expected {width} values (got "
+                                      f"{len(row)})", f"{name} row {i}", "")
         cname = ffi.new("char[]", name.encode())
         keep.append(cname)
         arr[k].table = cname
         arr[k].rows = len(rows)
-        arr[k].columns = len(rows[0]) if rows else len(
-            REDEPLOY_COLUMNS.get(name) or AGREEMENT_COLUMNS.get(name, ()))
-        if name == "redeploy_results":
-            arr[k].columns = len(RESULT_COLUMNS) if not rows else len(rows[0])
+        arr[k].columns = width
         arr[k].values = _values(rows, keep)
     keep.append(arr)
     return arr, len(tables)
@@ -712,7 +718,7 @@ class Store:
             if name not in AGREEMENT_COLUMNS:
                 raise ValidationError(f"table {name!r}: not an agreement table", name, "")
         keep: list = []
-        arr, n = _table_rows(tables, keep)
+        arr, n = _table_rows(tables, keep, AGREEMENT_COLUMNS)
         err = ffi.new("sp_error *")
         _check(lib.sp_store_save_agreements(self._handle(), arr, n, err), err)
 
@@ -746,7 +752,7 @@ class Store:
                 raise ValidationError(f"table {name!r}: not a redeployment input table",
                                       name, "")
         keep: list = []
-        arr, n = _table_rows(tables, keep)
+        arr, n = _table_rows(tables, keep, REDEPLOY_COLUMNS)
         err = ffi.new("sp_error *")
         _check(lib.sp_store_save_redeployment(self._handle(), arr, n, err), err)
 
@@ -832,7 +838,8 @@ class Store:
             say("writing redeployment results" if res.has_plan else
                 f"recording run ({res.status})")
             keep: list = []
-            arr, n = _table_rows(_result_rows(sid, res), keep)
+            arr, n = _table_rows(_result_rows(sid, res), keep,
+                                 {"redeploy_results": RESULT_COLUMNS})
             info = ffi.new("sp_run_info *")
             texts = [ffi.new("char[]", _b(res.status)),
                      ffi.new("char[]", _b(res.stopped_by)) if res.stopped_by else ffi.NULL,
@@ -867,21 +874,9 @@ class Store:
             if name not in ROTA_COLUMNS:
                 raise ValidationError(f"table {name!r}: not a rota input table", name, "")
         keep: list = []
-        arr = ffi.new("sp_table_rows[]", max(len(tables), 1))
-        for k, (name, rows) in enumerate(tables.items()):
-            cname = ffi.new("char[]", name.encode())
-            keep.append(cname)
-            arr[k].table = cname
-            arr[k].rows = len(rows)
-            arr[k].columns = len(ROTA_COLUMNS[name])
-            for i, row in enumerate(rows, 1):
-                if len(row) != len(ROTA_COLUMNS[name]):
-                    raise ValidationError(f"table {name}, row {i}: expected "
-                                          f"{len(ROTA_COLUMNS[name])} values (got {len(row)})",
-                                          f"{name} row {i}", "")
-            arr[k].values = _values(rows, keep)
+        arr, n = _table_rows(tables, keep, ROTA_COLUMNS)
         err = ffi.new("sp_error *")
-        _check(lib.sp_store_save_rota(self._handle(), arr, len(tables), err), err)
+        _check(lib.sp_store_save_rota(self._handle(), arr, n, err), err)
 
     def save_rota(self, data: Dict[str, Any]) -> None:
         """Stores a rota's inputs given as table -> list of records (see `rota_rows`),
@@ -960,14 +955,7 @@ class Store:
             message = f"no rota ({result.status}); the current rota is unchanged"
         say("writing rota" if has_rota else f"recording run ({result.status})")
         keep: list = []
-        arr = ffi.new("sp_table_rows[]", max(len(rows), 1))
-        for k, (name, table_rows) in enumerate(rows.items()):
-            cname = ffi.new("char[]", name.encode())
-            keep.append(cname)
-            arr[k].table = cname
-            arr[k].rows = len(table_rows)
-            arr[k].columns = len(ROTA_RESULT_COLUMNS[name])
-            arr[k].values = _values(table_rows, keep)
+        arr, n_tables = _table_rows(rows, keep, ROTA_RESULT_COLUMNS)
         info = ffi.new("sp_run_info *")
         texts = [ffi.new("char[]", _b(result.status)),
                  ffi.new("char[]", _b(result.stopped_by)) if result.stopped_by else ffi.NULL,
@@ -979,7 +967,7 @@ class Store:
         err = ffi.new("sp_error *")
         t0 = time.monotonic()
         rc = lib.sp_store_write_rota(run, self._handle(), snap, _b(command), info, arr,
-                                     len(rows), err)
+                                     n_tables, err)
         write_seconds = time.monotonic() - t0
         _check(rc, err, int(run[0]))
         run_id = int(run[0])

@@ -10,6 +10,7 @@ import pytest
 
 from staffpool import Pool
 from staffpool.cli import main
+from staffpool.errors import ValidationError
 from staffpool.redeploy import Redeployment
 from staffpool.store import (REDEPLOY_COLUMNS, RESULT_COLUMNS, Store, redeployment_rows)
 
@@ -233,3 +234,15 @@ def test_rows_helper_matches_to_dict():
     rows = redeployment_rows(Redeployment.demo().to_dict(), "x")
     assert len(rows["redeploy_people"]) == 12
     assert all(len(r) == len(REDEPLOY_COLUMNS[t]) for t, rs in rows.items() for r in rs)
+
+
+def test_a_row_of_the_wrong_width_is_refused_before_c_reads_it(demo_db):
+    """C reads rows x columns values: a short row must be caught, naming table and row."""
+    with Store(demo_db) as db:
+        before = db.records("redeploy_routes")
+        rows = redeployment_rows(Redeployment.demo().to_dict())
+        rows["redeploy_routes"] = [r[:-1] for r in rows["redeploy_routes"]]
+        with pytest.raises(ValidationError, match=r"table redeploy_routes, row 1: expected 6 "
+                                                  r"values \(got 5\)"):
+            db.save_redeployment_rows(rows)
+        assert before and db.records("redeploy_routes") == before  # nothing written
