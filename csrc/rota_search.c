@@ -1,8 +1,11 @@
-/* The rota search (docs/rota.md "The search"): a first roster person by person -- starting from
- * the published rota when there is one --, the whole MIP started from it, then fix-and-optimise
- * over people and day windows with the solver layer as sub-solver, all inside the caller's time
- * limit. sp_rota_solve ties them together and reads the roster back. */
-#include "rota.h"
+/* The rota search (docs/rota.md "The search"): a first roster person by person by dynamic
+ * programming (a small MIP for a person it finds no line for, or for everyone under a freeze
+ * window over a published rota) -- starting from the published rota when there is one --, best
+ * response passes, the whole MIP started from it, then fix-and-optimise over people and day
+ * windows with the solver layer as sub-solver, mixed with dynamic-programming kicks, all inside
+ * the caller's time limit. sp_rota_solve ties them together, posts progress and reads the roster
+ * back. */
+#include "rota_dp.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +13,16 @@
 #include <string.h>
 
 #define CONSTRUCT_GAP 0.01
+/* The whole MIP's share of the time left after the first roster: a quarter on small models, where
+ * it often proves the optimum (Curtois 1 in about 4 s); beyond WHOLE_MIP_SMALL binaries it rarely
+ * improves the roster (on instance 3 nothing in 15 s), so it gets only enough for its bound and
+ * the neighbourhood search the rest. */
+#define WHOLE_MIP_SMALL 500
+#define WHOLE_MIP_SHARE_SMALL 0.25
+#define WHOLE_MIP_SHARE 0.12
+/* Each neighbourhood's share of the time left (at least 1 s). 0.02 was tried: 1004 twice on
+ * instance 3 in 60 s (0.05: 1004-1102), but 922 on instance 2 (0.05: 828 in every run). */
+#define SUB_MIP_SHARE 0.05
 
 /* The solver layer's repair hook, used to hand it the incumbent: it sets the binaries of a
  * model to a roster, which the layer's fixing heuristic then turns into the starting incumbent of
@@ -32,6 +45,13 @@ static void set_incumbent(void *ctx, double *x1)
         }
 }
 
+/* Posts the incumbent and bound to the caller's progress board (one stage: the penalty). */
+static void post_progress(const sp_solve_options *opts, double started, int have, double value,
+                          double bound)
+{
+    sp_progress_post(opts->progress, 0, 1, have, value, bound, sp_now() - started);
+}
+
 static unsigned long next_random(unsigned long *state)
 {
     *state ^= *state << 13;
@@ -44,6 +64,7 @@ static sp_solve_options sub_options(const sp_solve_options *opts)
 {
     sp_solve_options sub = *opts;
     sub.model_file = NULL;
+    sub.progress = NULL; /* the board shows the whole roster's objective, not a sub-problem's */
     sub.log_level = opts->log_level > 2 ? 2 : (opts->log_level > 1 ? 1 : opts->log_level);
     return sub;
 }
@@ -81,6 +102,42 @@ static int roster_value(double *value, const sp_rota *r, const rt_prep *prep, co
     return rc;
 }
 
+/* Whether lines chosen one person at a time by dynamic programming combine into a feasible
+ * roster: every hard rule is per person except the cover's hard minimums (the lines are steered
+ * to them, and the roster checked by hard_mins_met) and the freeze window over a published rota,
+ * which binds people together (the MIP builds those lines). */
+static int dp_applies(const sp_rota *r)
+{
+    return !(r->freeze_days > 0 && r->n_published > 0);
+}
+
+static int hard_mins_met(const sp_rota *r, const int *roster)
+{
+    size_t H = (size_t)r->days, K = r->n_posts;
+    if (!r->cover)
+        return 1;
+    int *n = calloc(H * K + 1, sizeof *n);
+    if (!n)
+        return -1;
+    for (size_t p = 0; p < r->n_people; p++)
+        for (size_t d = 0; d < H; d++)
+            if (roster[p * H + d] >= 0)
+                n[d * K + (size_t)roster[p * H + d]]++;
+    int ok = 1;
+    for (size_t i = 0; ok && i < H * K; i++)
+        ok = n[i] >= r->cover[i].hard_min;
+    free(n);
+    return ok;
+}
+
+/* Adds (sign 1) or removes (-1) a line to the per (day, post) counts. */
+static void count_line(const sp_rota *r, int *assigned, const int *line, int sign)
+{
+    for (int d = 0; d < r->days; d++)
+        if (line[d] >= 0)
+            assigned[(size_t)d * r->n_posts + (size_t)line[d]] += sign;
+}
+
 /* A first roster, person by person: each person's line is the best one given the lines of the
  * people before them, the people after them left out (every hard rule is per person, so lines
  * chosen this way combine into a feasible roster). People whose published line is still feasible
@@ -103,7 +160,19 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
     for (size_t p = 0; p < P; p++)
         for (size_t d = 0; d < H; d++)
             fixed[p * H + d] = start_ok[p] ? start[p * H + d] : -3;
-    int ok = 1;
+    int ok = 1, use_dp = dp_applies(r);
+    size_t K = r->n_posts;
+    int *assigned = calloc(H * K + 1, sizeof *assigned);
+    double *cost = malloc((H * K + 1) * sizeof *cost);
+    unsigned char *off_ok = malloc(H + 1);
+    if (!assigned || !cost || !off_ok) {
+        free(fixed), free(start), free(hint), free(start_ok), free(assigned), free(cost),
+            free(off_ok);
+        return sp_fail(err, SP_ENOMEM, "out of memory building a first roster");
+    }
+    for (size_t p = 0; p < P; p++)
+        if (start_ok[p])
+            count_line(r, assigned, start + p * H, 1);
     *value = 0.0;
     for (size_t p = 0; ok && p < P; p++) {
         if (start_ok[p])
@@ -111,6 +180,21 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
         if (sp_cancel_is_raised(opts->cancel)) {
             ok = 0;
             break;
+        }
+        if (use_dp) { /* the line by dynamic programming; a MIP only when that finds none */
+            sp_rota_dp_costs(r, prep, p, assigned, cost, off_ok);
+            int got = sp_rota_dp_line(r, prep, p, cost, off_ok, fixed + p * H);
+            if (got < 0) {
+                free(fixed), free(start), free(hint), free(start_ok), free(assigned), free(cost),
+                    free(off_ok);
+                return sp_fail(err, got, "out of memory building a first roster");
+            }
+            if (got) {
+                count_line(r, assigned, fixed + p * H, 1);
+                continue;
+            }
+            if (opts->log_level >= 2)
+                fprintf(stderr, "staffpool: rota first roster: no line by DP for person %zu\n", p);
         }
         for (size_t d = 0; d < H; d++)
             fixed[p * H + d] = -2;
@@ -151,13 +235,15 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
                     sp_now() - t0, rc ? -1 : res.status);
         if (rc) {
             sp_rota_model_free(&m);
-            free(fixed), free(start), free(hint), free(start_ok);
+            free(fixed), free(start), free(hint), free(start_ok), free(assigned), free(cost),
+                free(off_ok);
             return rc;
         }
         if (res.x) {
             sp_rota_roster_of(&m, res.x, best);
             for (size_t d = 0; d < H; d++)
                 fixed[p * H + d] = best[p * H + d];
+            count_line(r, assigned, fixed + p * H, 1);
             *value = res.term_value[0];
         } else {
             ok = 0;
@@ -166,12 +252,181 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
         sp_rota_model_free(&m);
     }
     int rc = SP_OK;
-    if (ok) {
+    if (ok && use_dp) {
+        int met = hard_mins_met(r, fixed);
+        if (met < 0)
+            rc = SP_ENOMEM;
+        ok = met == 1; /* else no first roster: the whole MIP looks for one */
+    }
+    if (ok && !rc) {
         memcpy(best, fixed, P * H * sizeof *best);
         rc = roster_value(value, r, prep, best); /* the kept lines count too */
     }
-    free(fixed), free(start), free(hint), free(start_ok);
+    free(fixed), free(start), free(hint), free(start_ok), free(assigned), free(cost), free(off_ok);
     return rc ? sp_fail(err, rc, "out of memory building a first roster") : ok;
+}
+
+/* Best response by dynamic programming: each person in turn, in a random order, gets the best line
+ * given everyone else's (a person's cover, request, travel and change terms are exact given the
+ * others; fairness is checked on the whole roster when it has a weight). Passes repeat until one
+ * changes nothing or the deadline. Returns 1 when the roster improved, 0 when not, or SP_ENOMEM. */
+static int best_response(const sp_rota *r, const rt_prep *prep, int *best, double *value,
+                         double deadline, const sp_solve_options *opts, unsigned long *rng)
+{
+    size_t P = r->n_people, H = (size_t)r->days, K = r->n_posts;
+    const sp_rota_weights *w = &r->weights;
+    int fair = w->fairness_nights > 0 || w->fairness_weekends > 0 || w->fairness_unpopular > 0;
+    int *assigned = calloc(H * K + 1, sizeof *assigned), *line = malloc((H + 1) * sizeof *line);
+    int *order = malloc((P + 1) * sizeof *order), *old = malloc((H + 1) * sizeof *old);
+    double *cost = malloc((H * K + 1) * sizeof *cost);
+    unsigned char *off_ok = malloc(H + 1);
+    int rc = 0;
+    if (!assigned || !line || !order || !old || !cost || !off_ok) {
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    for (size_t p = 0; p < P; p++) {
+        count_line(r, assigned, best + p * H, 1);
+        order[p] = (int)p;
+    }
+    for (int changed = 1; changed && sp_now() < deadline && !sp_cancel_is_raised(opts->cancel);) {
+        changed = 0;
+        for (size_t i = P; i > 1; i--) {
+            size_t j = next_random(rng) % i;
+            int tmp = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = tmp;
+        }
+        for (size_t i = 0; i < P && sp_now() < deadline; i++) {
+            size_t p = (size_t)order[i];
+            int *cur = best + p * H;
+            count_line(r, assigned, cur, -1);
+            sp_rota_dp_costs(r, prep, p, assigned, cost, off_ok);
+            int got = sp_rota_dp_line(r, prep, p, cost, off_ok, line);
+            if (got < 0) {
+                rc = SP_ENOMEM;
+                goto done;
+            }
+            double was = sp_rota_dp_value(r, cost, cur);
+            if (got && sp_rota_dp_value(r, cost, line) < was - 1e-9 - 1e-12 * fabs(was)) {
+                memcpy(old, cur, H * sizeof *old);
+                memcpy(cur, line, H * sizeof *line);
+                double v = *value;
+                if (fair && (rc = roster_value(&v, r, prep, best)) != 0)
+                    goto done;
+                if (fair && v >= *value - 1e-9) {
+                    memcpy(cur, old, H * sizeof *old);
+                } else {
+                    changed = rc = 1;
+                }
+            }
+            count_line(r, assigned, cur, 1);
+        }
+    }
+    if (rc == 1) {
+        int vrc = roster_value(value, r, prep, best);
+        if (vrc)
+            rc = vrc;
+    }
+done:
+    free(assigned), free(line), free(order), free(old), free(cost), free(off_ok);
+    return rc;
+}
+
+/* A kick for the search: k random people's lines are taken out and rebuilt one after another by
+ * dynamic programming under costs with random noise added (so that they do not simply come back),
+ * then everyone gets a best response; the roster replaces best when it is better. Returns 1
+ * better, 0 not, or SP_ENOMEM. */
+static int dp_kick(const sp_rota *r, const rt_prep *prep, int *best, double *best_value, size_t k,
+                   double deadline, const sp_solve_options *opts, unsigned long *rng)
+{
+    size_t P = r->n_people, H = (size_t)r->days, K = r->n_posts;
+    int *trial = malloc((P * H + 1) * sizeof *trial),
+        *assigned = calloc(H * K + 1, sizeof *assigned);
+    size_t *who = malloc((k + 1) * sizeof *who);
+    double *cost = malloc((H * K + 1) * sizeof *cost);
+    unsigned char *off_ok = malloc(H + 1);
+    int rc = 0;
+    if (!trial || !assigned || !who || !cost || !off_ok) {
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    memcpy(trial, best, P * H * sizeof *trial);
+    for (size_t p = 0; p < P; p++)
+        count_line(r, assigned, trial + p * H, 1);
+    for (size_t j = 0; j < k; j++) {
+        who[j] = next_random(rng) % P;
+        count_line(r, assigned, trial + who[j] * H, -1);
+        for (size_t d = 0; d < H; d++)
+            trial[who[j] * H + d] = -1;
+    }
+    for (size_t j = 0; j < k; j++) {
+        size_t p = who[j];
+        count_line(r, assigned, trial + p * H, -1); /* a person drawn twice: already out */
+        sp_rota_dp_costs(r, prep, p, assigned, cost, off_ok);
+        double sum = 0.0;
+        size_t n = 0;
+        for (size_t i = 0; i < H * K; i++)
+            if (cost[i] != HUGE_VAL && fabs(cost[i]) < 0.5 * SP_ROTA_DP_HARD_MIN) {
+                sum += fabs(cost[i]);
+                n++;
+            }
+        double noise = n ? sum / (double)n : 1.0;
+        for (size_t i = 0; i < H * K; i++)
+            if (cost[i] != HUGE_VAL)
+                cost[i] += noise * (double)(next_random(rng) % 1000) / 1000.0;
+        int got = sp_rota_dp_line(r, prep, p, cost, off_ok, trial + p * H);
+        if (got <= 0) {
+            rc = got;
+            goto done;
+        }
+        count_line(r, assigned, trial + p * H, 1);
+    }
+    double value = HUGE_VAL;
+    if ((rc = roster_value(&value, r, prep, trial)) != 0)
+        goto done;
+    if ((rc = best_response(r, prep, trial, &value, deadline, opts, rng)) < 0)
+        goto done;
+    rc = 0;
+    int met = hard_mins_met(r, trial);
+    if (met < 0) {
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    if (met && value < *best_value - 1e-9) {
+        memcpy(best, trial, P * H * sizeof *best);
+        *best_value = value;
+        rc = 1;
+    }
+done:
+    free(trial), free(assigned), free(who), free(cost), free(off_ok);
+    return rc;
+}
+
+/* A random (day, post) the roster leaves under its requirement with an under weight, as
+ * day * posts + post; -1 when none, -2 out of memory. */
+static long under_covered_cell(const sp_rota *r, const int *roster, unsigned long *rng)
+{
+    size_t H = (size_t)r->days, K = r->n_posts;
+    if (!r->cover)
+        return -1;
+    int *n = calloc(H * K + 1, sizeof *n);
+    if (!n)
+        return -2;
+    for (size_t p = 0; p < r->n_people; p++)
+        count_line(r, n, roster + p * H, 1);
+    size_t gaps = 0;
+    for (size_t i = 0; i < H * K; i++)
+        gaps += n[i] < r->cover[i].requirement && r->cover[i].under_weight > 0;
+    long cell = -1;
+    if (gaps) {
+        size_t pick = next_random(rng) % gaps;
+        for (size_t i = 0; i < H * K && cell < 0; i++)
+            if (n[i] < r->cover[i].requirement && r->cover[i].under_weight > 0 && pick-- == 0)
+                cell = (long)i;
+    }
+    free(n);
+    return cell;
 }
 
 /* Large neighbourhood search with the solver layer as sub-solver: frees a few people over the
@@ -179,8 +434,8 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
  * solves that small MIP; a better roster replaces the incumbent. Runs until the deadline or a
  * cancel. Returns SP_OK or an error code. */
 static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *best_value,
-                   double deadline, const sp_solve_options *opts, double bound, int *proved,
-                   sp_error *err)
+                   double deadline, const sp_solve_options *opts, double started, double bound,
+                   int *proved, sp_error *err)
 {
     size_t P = r->n_people, H = (size_t)r->days, K = r->n_posts;
     int *fixed = malloc((P * H > 0 ? P * H : 1) * sizeof *fixed);
@@ -188,26 +443,59 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
         return SP_ENOMEM;
     unsigned long rng = 88172645463325252UL;
     double size = 320.0; /* free binaries aimed at per neighbourhood */
-    int rc = SP_OK, since_better = 0;
+    int rc = SP_OK, since_better = 0, use_dp = dp_applies(r);
     for (int iter = 0; sp_now() < deadline - 0.05 && !sp_cancel_is_raised(opts->cancel); iter++) {
         if (*best_value <= bound + 1e-9) {
             *proved = 1;
             break;
         }
+        if (use_dp && iter % 3 == 2) { /* a kick by dynamic programming, between sub-MIPs */
+            size_t k = 2 + next_random(&rng) % (P / 8 + 1);
+            int got = dp_kick(r, prep, best, best_value, k, deadline, opts, &rng);
+            if (got < 0) {
+                rc = sp_fail(err, got, "out of memory in the search");
+                break;
+            }
+            if (got) {
+                post_progress(opts, started, 1, *best_value, bound);
+                if (opts->log_level >= 2)
+                    fprintf(stderr, "staffpool: rota kick %d: %.6g at %.1f s left\n", iter,
+                            *best_value, deadline - sp_now());
+            }
+            continue;
+        }
         for (size_t i = 0; i < P * H; i++)
             fixed[i] = best[i];
+        /* every other neighbourhood is aimed at an under-covered (day, post) of the incumbent */
+        long gap_cell = (iter / 2) % 2 ? under_covered_cell(r, best, &rng) : -1;
+        if (gap_cell == -2) {
+            rc = sp_fail(err, SP_ENOMEM, "out of memory in the search");
+            break;
+        }
         if (iter % 2 == 0 || H < 2) { /* a few people, the whole horizon */
             size_t k = (size_t)fmax(2.0, size / (double)(H * (K ? K : 1)));
-            for (size_t j = 0; j < k && j < P; j++) {
+            size_t gd = gap_cell >= 0 ? (size_t)gap_cell / K : 0, gk = (size_t)gap_cell % K;
+            for (size_t j = 0, tries = 0; j < k && j < P && tries < 20 * P; tries++) {
                 size_t p = next_random(&rng) % P;
+                /* aimed: half of them people who could take the gap and do not */
+                if (gap_cell >= 0 && j < k / 2 + 1 &&
+                    (!sp_rota_can_work(r, prep, p, (int)gd, gk) || best[p * H + gd] == (int)gk))
+                    continue;
                 for (size_t d = 0; d < H; d++)
                     fixed[p * H + d] = -2;
+                j++;
             }
-        } else { /* everyone, a window of days */
+        } else { /* everyone, a window of days (aimed: around the gap's day) */
             size_t len = (size_t)fmax(2.0, size / (double)(P * (K ? K : 1)));
             if (len > H)
                 len = H;
             size_t first = next_random(&rng) % (H - len + 1);
+            if (gap_cell >= 0) {
+                size_t gd = (size_t)gap_cell / K, back = next_random(&rng) % len;
+                first = gd >= back ? gd - back : 0;
+                if (first > H - len)
+                    first = H - len;
+            }
             for (size_t p = 0; p < P; p++)
                 for (size_t d = first; d < first + len; d++)
                     fixed[p * H + d] = -2;
@@ -222,7 +510,8 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
         incumbent_hook hook = {.m = &m, .roster = best};
         sp_mip_set_repair(m.mip, set_incumbent, &hook);
         sp_solve_options sub = sub_options(opts);
-        sub.time_limit = fmin(fmax(1.0, 0.05 * (deadline - sp_now())), deadline - sp_now());
+        sub.time_limit =
+            fmin(fmax(1.0, SUB_MIP_SHARE * (deadline - sp_now())), deadline - sp_now());
         if (sub.time_limit <= 0) {
             sp_rota_model_free(&m);
             break;
@@ -234,6 +523,18 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
             since_better = 0;
             *best_value = res.term_value[0];
             sp_rota_roster_of(&m, res.x, best);
+            if (use_dp) { /* the others may now do better around the freed people's lines */
+                int got = best_response(r, prep, best, best_value,
+                                        fmin(deadline, sp_now() + 0.05 * (deadline - sp_now())),
+                                        opts, &rng);
+                if (got < 0) {
+                    sp_mip_result_clear(&res);
+                    sp_rota_model_free(&m);
+                    rc = sp_fail(err, got, "out of memory in the search");
+                    break;
+                }
+            }
+            post_progress(opts, started, 1, *best_value, bound);
             if (opts->log_level >= 2)
                 fprintf(stderr, "staffpool: rota search %d: %.6g at %.1f s left\n", iter,
                         *best_value, deadline - sp_now());
@@ -259,7 +560,7 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
  * *have_roster is set. */
 static int search(sp_rota_result *result, int *best, int *have_roster, int *integral,
                   const sp_rota *r, const rt_prep *prep, const sp_solve_options *opts,
-                  double deadline, sp_error *err)
+                  double started, double deadline, sp_error *err)
 {
     *have_roster = 0;
     rt_model m = {.rota = r, .prep = prep};
@@ -275,11 +576,32 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     result->rows = sp_mip_rows(m.mip);
     result->binaries = sp_mip_binaries(m.mip);
     double value = HUGE_VAL;
-    int have_start = construct(r, prep, best, &value, deadline, opts, err);
+    /* a time limit of 0 leaves no time for anything, not even the first roster */
+    int have_start =
+        sp_now() >= deadline ? 0 : construct(r, prep, best, &value, deadline, opts, err);
     if (have_start < 0) {
         sp_rota_model_free(&m);
         return have_start;
     }
+    unsigned long rng = 0x9E3779B97F4A7C15UL;
+    if (have_start == 1 && dp_applies(r)) {
+        post_progress(opts, started, 1, value, 0.0);
+        if (opts->log_level >= 2)
+            fprintf(stderr, "staffpool: rota first roster %.6g at %.2f s\n", value,
+                    sp_now() - started);
+        /* best response gets at most a tenth of what is left; it usually stops well before */
+        double until = deadline == HUGE_VAL ? HUGE_VAL : sp_now() + 0.1 * (deadline - sp_now());
+        int got = best_response(r, prep, best, &value, until, opts, &rng);
+        if (got < 0) {
+            sp_rota_model_free(&m);
+            return sp_fail(err, got, "out of memory improving the first roster");
+        }
+        if (opts->log_level >= 2)
+            fprintf(stderr, "staffpool: rota first roster %.6g after best response at %.2f s\n",
+                    value, sp_now() - started);
+    }
+    if (have_start == 1)
+        post_progress(opts, started, 1, value, 0.0);
     if (sp_cancel_is_raised(opts->cancel)) { /* do not start the whole MIP's LP after a cancel */
         sp_rota_model_free(&m);
         *have_roster = have_start;
@@ -294,8 +616,11 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     if (have_start)
         sp_mip_set_repair(m.mip, set_incumbent, &hook);
     sp_solve_options first = *opts;
+    first.progress = NULL; /* posted below, with the roster it is started from kept in view */
     if (opts->time_limit > 0)
-        first.time_limit = fmax(0.0, 0.25 * (deadline - sp_now()));
+        first.time_limit = fmax(
+            0.0, (result->binaries <= WHOLE_MIP_SMALL ? WHOLE_MIP_SHARE_SMALL : WHOLE_MIP_SHARE) *
+                     (deadline - sp_now()));
     sp_mip_result res = {0};
     rc = sp_mip_solve_lex(&res, m.mip, &first, err);
     if (rc) {
@@ -316,10 +641,11 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     }
     sp_mip_result_clear(&res);
     sp_rota_model_free(&m);
+    post_progress(opts, started, *have_roster, value, result->bound);
     if (*have_roster && result->status == SP_STATUS_FEASIBLE &&
         !sp_cancel_is_raised(opts->cancel) && deadline != HUGE_VAL) {
         int proved = 0;
-        rc = improve(r, prep, best, &value, deadline, opts, result->bound, &proved, err);
+        rc = improve(r, prep, best, &value, deadline, opts, started, result->bound, &proved, err);
         result->status = proved ? SP_STATUS_OPTIMAL : SP_STATUS_FEASIBLE;
         result->stop_reason = proved                              ? SP_STOP_NONE
                               : sp_cancel_is_raised(opts->cancel) ? SP_STOP_CANCELLED
@@ -363,7 +689,7 @@ int sp_rota_solve(sp_rota_result **out, const sp_rota *r, const sp_solve_options
         return sp_fail(err, SP_ENOMEM, "out of memory for the result");
     }
     int have_roster = 0, integral = 0;
-    rc = search(result, best, &have_roster, &integral, r, &prep, opts, deadline, err);
+    rc = search(result, best, &have_roster, &integral, r, &prep, opts, start, deadline, err);
     if (!rc) {
         rc = sp_rota_results(result, r, &prep, have_roster ? best : NULL, integral);
         if (!rc && have_roster)

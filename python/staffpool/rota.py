@@ -23,7 +23,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
-from .solve import STATUS, STOP, _s, run_cancellable, solve_options
+from .progress import ProgressArg
+from .solve import STATUS, STOP, _s, run_cancellable, solve_options, with_progress
 
 PARTS = ("shift_on", "shift_off", "cover_under", "cover_over", "fairness", "travel", "changes")
 
@@ -269,12 +270,16 @@ class Rota:
         self._call(lib.sp_rota_set_freeze_days, int(n))
 
     def solve(self, time_limit: Optional[float] = None, gap: float = 1e-6,
-              log_level: int = 0) -> RotaResult:
+              log_level: int = 0, progress: ProgressArg = None) -> RotaResult:
+        """Solves the rota. ``progress``: the best penalty and bound as they improve (one stage,
+        "penalty"), as for ``staffpool.solve``: None shows them in a notebook only, True also on
+        stderr, False nowhere, or a callable taking a ``staffpool.progress.Progress``."""
         opts, cancel = solve_options(time_limit, gap, log_level)
+        wait = with_progress(opts, ("penalty",), progress)
         err = ffi.new("sp_error *")
         out = ffi.new("sp_rota_result **")
         rc = run_cancellable(lambda: lib.sp_rota_solve(out, self._ptr, opts, err), cancel,
-                             lambda: lib.sp_rota_result_free(out[0]))
+                             lambda: lib.sp_rota_result_free(out[0]), wait)
         raise_for(rc, err)
         res = ffi.gc(out[0], lib.sp_rota_result_free)
         try:

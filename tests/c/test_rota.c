@@ -1,7 +1,10 @@
 /* Rota engine through the C API: a tiny instance with a known optimum, validation naming record
  * and field, and every result array. */
 #include "harness.h"
+#include "rota_dp.h" /* internal: the per-person line by dynamic programming */
 #include "staffpool.h"
+
+#include <stdlib.h>
 
 static sp_rota *tiny(void)
 {
@@ -291,6 +294,150 @@ static void test_fairness_and_freeze(void)
     sp_rota_free(r);
 }
 
+/* The line by dynamic programming against brute force over all 3^7 lines of one person with
+ * random rules and random per (day, post) costs: it finds a line exactly when one exists, the line
+ * breaks no rule (sp_rota_line_breaks, an independent count of runs), it is never cheaper than
+ * the brute-force optimum, and without a minute window (no multiplier at work) it is optimal. */
+static void test_dp_line_against_brute_force(void)
+{
+    unsigned long seed = 12345;
+    int exists = 0, windowed = 0;
+    for (int trial = 0; trial < 200; trial++) {
+#define RND(n) ((int)((seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33) % (n))
+        sp_rota *r = NULL;
+        sp_error err;
+        CHECK(sp_rota_new(&r, 7, RND(7), &err) == SP_OK);
+        CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
+        CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
+        if (RND(2))
+            CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+        sp_rota_person pe;
+        sp_rota_person_init(&pe);
+        pe.id = "A";
+        pe.min_consecutive = 1 + RND(3);
+        pe.max_consecutive = pe.min_consecutive + RND(3);
+        pe.min_days_off = 1 + RND(2);
+        int window = RND(2);
+        if (window) {
+            pe.min_minutes = 480 * RND(5);
+            pe.max_minutes = pe.min_minutes + 120 * RND(8);
+        }
+        CHECK(sp_rota_add_person(r, &pe, &err) == SP_OK);
+        if (RND(3) == 0)
+            CHECK(sp_rota_add_day_off(r, "A", RND(7), &err) == SP_OK);
+        CHECK(sp_rota_set_cover(r, 0, "D", 1, 1, 1, 0, &err) == SP_OK); /* freezes the shifts */
+        rt_prep prep;
+        CHECK(sp_rota_prep(&prep, r, &err) == SP_OK);
+        size_t K = r->n_posts;
+        double cost[7 * 2];
+        unsigned char off_ok[7];
+        for (int d = 0; d < 7; d++) {
+            off_ok[d] = 1;
+            for (size_t k = 0; k < K; k++)
+                cost[d * K + k] = r->people[0].day_off[d] ? HUGE_VAL : (double)(RND(11) - 5);
+        }
+        double brute = HUGE_VAL;
+        int line[7];
+        for (int code = 0; code < 3 * 3 * 3 * 3 * 3 * 3 * 3; code++) {
+            int c = code;
+            for (int d = 0; d < 7; d++, c /= 3)
+                line[d] = c % 3 - 1;
+            if (!sp_rota_line_breaks(r, &prep, 0, line)) {
+                double v = sp_rota_dp_value(r, cost, line);
+                brute = v < brute ? v : brute;
+            }
+        }
+        int got = sp_rota_dp_line(r, &prep, 0, cost, off_ok, line);
+        CHECK(got == (brute < HUGE_VAL));
+        if (got == 1) {
+            exists++;
+            windowed += window;
+            CHECK(sp_rota_line_breaks(r, &prep, 0, line) == 0);
+            double v = sp_rota_dp_value(r, cost, line);
+            CHECK(v >= brute - 1e-9);
+            if (!window)
+                CHECK_NEAR(v, brute, 1e-9);
+        }
+        sp_rota_prep_free(&prep);
+        sp_rota_free(r);
+#undef RND
+    }
+    CHECK(exists > 100 && windowed > 30); /* the random cases exercise both kinds */
+}
+
+/* A time-limited search on a random 10-person, 21-day rota with a hard minimum: the first roster
+ * by dynamic programming, best response, the neighbourhoods and the kicks all run (under the
+ * sanitizers in `make sanitize`); every person's line keeps every rule (sp_rota_line_breaks), the
+ * hard minimums hold and the objective is the sum of its parts. */
+static void test_time_limited_search_keeps_every_rule(void)
+{
+    unsigned long seed = 777;
+#define RND(n) ((int)((seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33) % (n))
+    sp_rota *r = NULL;
+    sp_error err;
+    const char *shifts[3] = {"E", "L", "N"};
+    CHECK(sp_rota_new(&r, 21, 0, &err) == SP_OK);
+    for (int t = 0; t < 3; t++)
+        CHECK(sp_rota_add_shift(r, shifts[t], -1, t == 2 ? 600 : 480, NULL, NULL, &err) == SP_OK);
+    CHECK(sp_rota_forbid_succession(r, "N", "E", &err) == SP_OK);
+    CHECK(sp_rota_forbid_succession(r, "L", "E", &err) == SP_OK);
+    char ids[10][4];
+    for (int p = 0; p < 10; p++) {
+        snprintf(ids[p], sizeof ids[p], "P%d", p);
+        sp_rota_person pe;
+        sp_rota_person_init(&pe);
+        pe.id = ids[p];
+        pe.min_minutes = 480 * 8;
+        pe.max_minutes = 480 * 14;
+        pe.min_consecutive = 2;
+        pe.max_consecutive = 5;
+        pe.min_days_off = 2;
+        pe.max_weekends = 2;
+        CHECK(sp_rota_add_person(r, &pe, &err) == SP_OK);
+        CHECK(sp_rota_add_day_off(r, ids[p], RND(21), &err) == SP_OK);
+        CHECK(sp_rota_set_max_shifts(r, ids[p], "N", 4, &err) == SP_OK);
+        int day = RND(21), type = RND(3), on = RND(2), weight = 1 + RND(3);
+        CHECK(sp_rota_add_request(r, ids[p], day, shifts[type], on, weight, &err) == SP_OK);
+    }
+    for (int d = 0; d < 21; d++)
+        for (int t = 0; t < 3; t++)
+            CHECK(sp_rota_set_cover(r, d, shifts[t], 1 + RND(3), 100, 1, d == 3 && t == 0, &err) ==
+                  SP_OK);
+#undef RND
+    sp_solve_options o;
+    sp_solve_options_init(&o);
+    o.time_limit = 3;
+    sp_rota_result *res = NULL;
+    CHECK(sp_rota_solve(&res, r, &o, &err) == SP_OK);
+    int status = sp_rota_result_status(res);
+    CHECK(status == SP_STATUS_OPTIMAL || status == SP_STATUS_FEASIBLE);
+    double parts = 0.0;
+    for (int i = 0; i < SP_RPEN_COUNT; i++)
+        parts += sp_rota_result_penalty(res, i);
+    CHECK_NEAR(sp_rota_result_objective(res), parts, 1e-6);
+    CHECK(sp_rota_result_bound(res) <= sp_rota_result_objective(res) + 1e-6);
+    rt_prep prep;
+    CHECK(sp_rota_prep(&prep, r, &err) == SP_OK);
+    int line[10][21];
+    memset(line, -1, sizeof line);
+    size_t n = 0;
+    const sp_rota_assignment *a = sp_rota_result_assignments(res, &n);
+    int early = 0;
+    for (size_t i = 0; i < n; i++) {
+        int p = atoi(a[i].person_id + 1), t = a[i].shift_id[0] == 'E'   ? 0
+                                              : a[i].shift_id[0] == 'L' ? 1
+                                                                        : 2;
+        line[p][a[i].day] = r->shifts[t].first_post;
+        early += a[i].day == 3 && t == 0;
+    }
+    CHECK(early >= 1); /* the hard minimum */
+    for (size_t p = 0; p < 10; p++)
+        CHECK(sp_rota_line_breaks(r, &prep, p, line[p]) == 0);
+    sp_rota_prep_free(&prep);
+    sp_rota_result_free(res);
+    sp_rota_free(r);
+}
+
 int main(void)
 {
     RUN(test_tiny_optimum);
@@ -299,5 +446,7 @@ int main(void)
     RUN(test_posts_pins_changes_and_reasons);
     RUN(test_multi_post_validation);
     RUN(test_fairness_and_freeze);
+    RUN(test_dp_line_against_brute_force);
+    RUN(test_time_limited_search_keeps_every_rule);
     return harness_report();
 }
