@@ -5,7 +5,8 @@
  *                   which post, the assignments fixed by pins and the freeze window
  *   rota_lines.c    one person's line (post per day) checked against every hard rule
  *   rota_model.c    the MIP built from the problem (x[person, day, post] and the rules)
- *   rota_search.c   construction, whole MIP, fix-and-optimise: sp_rota_solve
+ *   rota_dp.c       one person's best line by dynamic programming (rota_dp.h)
+ *   rota_search.c   construction, best response, whole MIP, fix-and-optimise: sp_rota_solve
  *   rota_results.c  the roster read back: assignments, cover, people, changes, penalties
  *   rota_reasons.c  why each under-covered post is under-covered */
 #ifndef SP_ROTA_H
