@@ -131,6 +131,11 @@ class RotaResult:
         return _frame(self.changes, ["person", "day", "before_shift", "before_site",
                                      "before_skill", "after_shift", "after_site", "after_skill"])
 
+    def _repr_html_(self) -> str:
+        from .html import rota_html
+
+        return rota_html(self)
+
 
 def _names(one: Optional[str], many: Optional[Sequence[str]], what: str, shift: str) -> List[str]:
     if one is not None and many is not None:

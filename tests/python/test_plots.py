@@ -263,6 +263,7 @@ def test_rota_html_carries_status_parts_and_people():
 
     result = _small_rota_result()
     text = html.rota_html(result)
+    assert result._repr_html_() == text  # what a notebook shows
     assert f"{len(result.assignments)} shifts" in text
     assert "cover: every requirement met" in text  # 3 people can cover 2 posts a day for a week
     for p in result.people:
