@@ -22,6 +22,7 @@ import shlex
 from typing import Any, Dict, List, Optional, Sequence
 
 from .errors import ValidationError
+from .progress import StderrLines
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_BUSY, EXIT_NO_DB = 0, 1, 2, 3, 4, 5
 WRITE_DELAY_ENV = "STAFFPOOL_TEST_WRITE_DELAY_US"  # test hook, docs/cli.md
@@ -93,7 +94,8 @@ def cmd_rota(args: argparse.Namespace, out: Any) -> int:
         run = store.rota(args.first, args.days, time_limit=args.time_limit, gap=args.gap,
                          freeze_days=args.freeze_days,
                          log_level=args.verbose if args.verbose > 1 else 0, command=command,
-                         progress=out.progress)
+                         progress=out.progress,
+                         watch=StderrLines(every=5.0) if out.show_progress else False)
     data: Dict[str, Any] = {
         "run": run.run_id, "rota": run.rota_id, "status": run.status,
         "stopped_by": run.stopped_by, "objective": run.objective, "gap": run.gap,

@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 from ._native import ffi, lib
 from .errors import ValidationError, raise_for
 from .results import Records, Term, records
-from .solve import STATUS, STOP, _s, run_cancellable, solve_options
+from .progress import ProgressArg
+from .solve import STATUS, STOP, _s, run_cancellable, solve_options, with_progress
 from .values import flag as _flag
 from .values import integer as _integer
 from .values import missing as _missing
@@ -529,10 +530,12 @@ class Redeployment:
     # ---- solving -------------------------------------------------------------------------------
 
     def solve(self, time_limit: Optional[float] = None, gap: float = 1e-6,
-              log_level: int = 0) -> "RedeploymentResult":
-        """Solves in strict order (docs/redeployment.md); see ``staffpool.solve`` for the options.
-        Ctrl-C stops the solve promptly and raises KeyboardInterrupt."""
-        return solve_redeployment(self, time_limit=time_limit, gap=gap, log_level=log_level)
+              log_level: int = 0, progress: ProgressArg = None) -> "RedeploymentResult":
+        """Solves in strict order (docs/redeployment.md); see ``staffpool.solve`` for the options
+        (``progress`` names the stages as TERMS). Ctrl-C stops the solve promptly and raises
+        KeyboardInterrupt."""
+        return solve_redeployment(self, time_limit=time_limit, gap=gap, log_level=log_level,
+                                  progress=progress)
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -723,13 +726,14 @@ class RedeploymentResult:
 
 
 def solve_redeployment(rd: Redeployment, time_limit: Optional[float] = None, gap: float = 1e-6,
-                       log_level: int = 0) -> RedeploymentResult:
+                       log_level: int = 0, progress: ProgressArg = None) -> RedeploymentResult:
     """Solves ``rd`` in a worker thread; Ctrl-C raises the C cancel flag and re-raises."""
     opts, cancel = solve_options(time_limit, gap, log_level)
+    wait = with_progress(opts, TERMS, progress)
     err = ffi.new("sp_error *")
     out = ffi.new("sp_redeploy_result **")
     rc = run_cancellable(lambda: lib.sp_redeploy_solve(out, rd._ptr, opts, err), cancel,
-                         lambda: lib.sp_redeploy_result_free(out[0]))
+                         lambda: lib.sp_redeploy_result_free(out[0]), wait)
     raise_for(rc, err)
     res = ffi.gc(out[0], lib.sp_redeploy_result_free)
     try:

@@ -907,13 +907,15 @@ class Store:
     def rota(self, from_date: Any, days: int, time_limit: Optional[float] = None,
              gap: float = 1e-6, freeze_days: Optional[int] = None, log_level: int = 0,
              command: str = "rota",
-             progress: Optional[Callable[[str], None]] = None) -> RotaRun:
+             progress: Optional[Callable[[str], None]] = None,
+             watch: ProgressArg = None) -> RotaRun:
         """The nightly rota write (../shared/docs/RELIABILITY.md), as `plan`: the rota inputs
         and the published assignments are read in one read transaction; the engine is built
         (staffpool.rota_db) and solved with no transaction open; then one transaction checks
         that neither changed, records the run, writes the rota keyed by the run and makes it
         current. A run without a roster (infeasible, stopped) is recorded and leaves the current
-        rota as it was.
+        rota as it was. ``progress`` gets notes on what is being done, ``watch`` the search's best
+        penalty and bound (as ``Rota.solve(progress=...)``).
 
         Raises ValidationError (bad inputs; a "bad_input" run is recorded), DatabaseBusyError,
         InputsChangedError, ReadOnlyDatabaseError."""
@@ -941,7 +943,8 @@ class Store:
         if time_limit is None and horizon.time_limit > 0:
             time_limit = horizon.time_limit  # the rota_settings default
         try:
-            result = engine.solve(time_limit=time_limit, gap=gap, log_level=log_level)
+            result = engine.solve(time_limit=time_limit, gap=gap, log_level=log_level,
+                                  progress=watch)
         except StaffpoolError as e:
             self.record_run(command, "error", str(e), time.monotonic() - started)
             raise

@@ -99,3 +99,23 @@ def test_plan_command_shows_solver_progress_on_stderr_with_v(tmp_path, capsys):
     assert " of 4 (" not in captured.out  # stdout carries only the result
     assert main(["plan", db, "-q", "--periods", "2"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_rota_command_shows_the_search_progress_with_v(tmp_path, capsys):
+    from staffpool.cli import main
+
+    db = str(tmp_path / "pool.db")
+    assert main(["init", db, "--demo", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["rota", db, "--from", "2027-01-04", "--days", "14", "--time-limit", "5",
+                 "-v"]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "(penalty)" in line]
+    assert lines and all(line.startswith("staffpool: stage 1 of 1 (penalty): best ")
+                         for line in lines)
+
+
+def test_redeployment_reports_its_four_stages():
+    seen = []
+    result = staffpool.Redeployment.demo().solve(progress=seen.append)
+    assert seen and seen[-1].stage == "misfit" and seen[-1].stages == 4
+    assert seen[-1].incumbent == pytest.approx(result.objective.misfit)
