@@ -589,16 +589,6 @@ static void model_free(model *m)
     sp_mip_free(m->mip);
 }
 
-static int check_options(const sp_solve_options *opts, sp_error *err)
-{
-    if (isnan(opts->time_limit))
-        return sp_fail_field(err, "options", NULL, "time_limit", "must be a number (got NaN)");
-    if (!isfinite(opts->rel_gap) || opts->rel_gap < 0 || opts->rel_gap >= 1)
-        return sp_fail_field(err, "options", NULL, "rel_gap", "must be in [0, 1) (got %g)",
-                             opts->rel_gap);
-    return SP_OK;
-}
-
 int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opts, sp_error *err)
 {
     double start = sp_now();
@@ -608,7 +598,7 @@ int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opt
         sp_solve_options_init(&defaults);
         opts = &defaults;
     }
-    int rc = check_options(opts, err);
+    int rc = sp_check_solve_options(opts, err);
     if (rc)
         return rc;
     model m = {.pool = pool, .fairness_col = -1};

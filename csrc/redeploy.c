@@ -739,11 +739,9 @@ int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
         sp_solve_options_init(&defaults);
         opts = &defaults;
     }
-    if (isnan(opts->time_limit))
-        return sp_fail_field(err, "options", NULL, "time_limit", "must be a number (got NaN)");
-    if (!isfinite(opts->rel_gap) || opts->rel_gap < 0 || opts->rel_gap >= 1)
-        return sp_fail_field(err, "options", NULL, "rel_gap", "must be in [0, 1) (got %g)",
-                             opts->rel_gap);
+    int bad = sp_check_solve_options(opts, err);
+    if (bad)
+        return bad;
     rd_model m = {.rd = rd};
     int rc = build(&m);
     if (rc) {

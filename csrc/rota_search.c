@@ -668,11 +668,9 @@ int sp_rota_solve(sp_rota_result **out, const sp_rota *r, const sp_solve_options
         sp_solve_options_init(&defaults);
         opts = &defaults;
     }
-    if (isnan(opts->time_limit))
-        return sp_fail_field(err, "options", NULL, "time_limit", "must be a number (got NaN)");
-    if (!isfinite(opts->rel_gap) || opts->rel_gap < 0 || opts->rel_gap >= 1)
-        return sp_fail_field(err, "options", NULL, "rel_gap", "must be in [0, 1) (got %g)",
-                             opts->rel_gap);
+    int bad = sp_check_solve_options(opts, err);
+    if (bad)
+        return bad;
     double deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;
     if (!r->frozen && sp_rota_freeze_shifts((sp_rota *)r, err))
         return SP_ENOMEM;

@@ -58,3 +58,13 @@ int sp_register_id(sp_error *err, sp_idmap *map, const char *kind, const char *i
         return sp_fail(err, rc, "out of memory adding %s '%.128s'", kind, id);
     return SP_OK;
 }
+
+int sp_check_solve_options(const sp_solve_options *opts, sp_error *err)
+{
+    if (isnan(opts->time_limit))
+        return sp_fail_field(err, "options", NULL, "time_limit", "must be a number (got NaN)");
+    if (!isfinite(opts->rel_gap) || opts->rel_gap < 0 || opts->rel_gap >= 1)
+        return sp_fail_field(err, "options", NULL, "rel_gap", "must be in [0, 1) (got %g)",
+                             opts->rel_gap);
+    return SP_OK;
+}
