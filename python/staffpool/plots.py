@@ -15,7 +15,6 @@ In a notebook the inline backend shows the figure; in a script or a test use the
 """
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 

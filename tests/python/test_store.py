@@ -2,7 +2,6 @@
 hand-edited databases validated on load, names stored verbatim."""
 from __future__ import annotations
 
-import os
 import sqlite3
 
 import pytest
