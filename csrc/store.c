@@ -2049,22 +2049,20 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     return rc;
 }
 
-/* In the write transaction: have the inputs changed since they were read? data_version tells
- * whether any other connection committed since (and st->saves whether this one saved a pool); if
- * so (a run recorded by another job, for instance), the inputs are hashed again and compared. */
-static int inputs_changed(int *changed, sp_store *st, const sp_inputs *in, sp_error *err)
+int sps_inputs_changed(int *changed, sp_store *st, int scope, const char *hash,
+                       long long data_version, long long saves, sp_error *err)
 {
     long long version = 0;
     int rc = sps_select_int(st, "PRAGMA data_version", &version, err);
     if (rc)
         return rc;
     *changed = 0;
-    if (version == in->data_version && st->saves == in->saves)
+    if (version == data_version && st->saves == saves)
         return SP_OK;
-    char hash[65];
-    if ((rc = sps_hash_inputs(st, SP_SCOPE_PLAN, hash, err)))
+    char now[65];
+    if ((rc = sps_hash_inputs(st, scope, now, err)))
         return rc;
-    *changed = strcmp(hash, in->hash) != 0;
+    *changed = strcmp(now, hash) != 0;
     return SP_OK;
 }
 
@@ -2086,7 +2084,8 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
         return rc;
     int changed = 0;
     long long id = 0;
-    rc = inputs_changed(&changed, st, in, err);
+    rc = sps_inputs_changed(&changed, st, SP_SCOPE_PLAN, in->hash, in->data_version, in->saves,
+                            err);
     if (!rc && changed) {
         sps_rollback(st);
         sp_error ignored;

@@ -43,6 +43,11 @@ int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, cons
 /* PRAGMA foreign_key_check inside a write transaction: SP_EINVAL naming the first table and row
  * that refers to a missing record. */
 int sps_fk_check(sp_store *st, sp_error *err);
+/* In the write transaction: have the inputs of scope (SP_SCOPE_*) changed since they were read
+ * with this hash, data_version and st->saves? data_version tells whether any other connection
+ * committed since (and saves whether this one saved); only then are the inputs hashed again. */
+int sps_inputs_changed(int *changed, sp_store *st, int scope, const char *hash,
+                       long long data_version, long long saves, sp_error *err);
 
 /* ---- generic rows into a feature's tables (store_rows.c) ---- */
 typedef struct sps_table_def {

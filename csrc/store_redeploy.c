@@ -266,14 +266,10 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
         return rc;
     if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
-    long long id = 0, version = 0;
+    long long id = 0;
     int changed = 0;
-    rc = sps_select_int(st, "PRAGMA data_version", &version, err);
-    if (!rc && (version != snap->data_version || st->saves != snap->saves)) {
-        char hash[65];
-        if (!(rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, hash, err)))
-            changed = strcmp(hash, snap->hash) != 0;
-    }
+    rc = sps_inputs_changed(&changed, st, SP_SCOPE_REDEPLOY, snap->hash, snap->data_version,
+                            snap->saves, err);
     if (!rc && changed) {
         sps_rollback(st);
         sp_error ignored;

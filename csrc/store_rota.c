@@ -158,24 +158,17 @@ long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snap) { return sn
 static int rota_inputs_changed(int *changed, sp_store *st, const sp_rota_snapshot *snap,
                                sp_error *err)
 {
-    long long version = 0, newest = 0;
+    long long newest = 0;
     *changed = 0;
-    int rc = sps_select_int(st, "PRAGMA data_version", &version, err);
-    if (!rc)
-        rc = newest_rota(&newest, st, err);
+    int rc = newest_rota(&newest, st, err);
     if (rc)
         return rc;
     if (newest != snap->newest_rota) {
         *changed = 1;
         return SP_OK;
     }
-    if (version == snap->data_version && st->saves == snap->saves)
-        return SP_OK;
-    char hash[65];
-    if ((rc = sps_hash_inputs(st, SP_SCOPE_ROTA, hash, err)))
-        return rc;
-    *changed = strcmp(hash, snap->hash) != 0;
-    return SP_OK;
+    return sps_inputs_changed(changed, st, SP_SCOPE_ROTA, snap->hash, snap->data_version,
+                              snap->saves, err);
 }
 
 /* Records a run without a rota in its own transaction (best effort: errors are ignored). */
