@@ -394,6 +394,19 @@ SHEETS = (("Assignments", "plan_assignments"), ("Unmet", "plan_unmet"),
           ("Objective", "plan_objective"))
 
 
+def _table_sheet(wb: Any, title: str, columns: List[str], rows: List[tuple], drop: str,
+                 bold: Any) -> None:
+    """A sheet of one stored table: a bold header, the rows, the key column `drop` left out."""
+    keep = [i for i, c in enumerate(columns) if c != drop]
+    sheet = wb.create_sheet(title)
+    sheet.append([columns[i] for i in keep])
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        sheet.append([row[i] for i in keep])
+    sheet.freeze_panes = "A2"
+
+
 def export_xlsx(store: Any, path: str, plan_id: int) -> None:
     """The plan as a workbook for planners: a summary sheet, one sheet per plan table, and hours
     per staff member and period."""
@@ -419,15 +432,7 @@ def export_xlsx(store: Any, path: str, plan_id: int) -> None:
     summary.column_dimensions["A"].width = 18
     summary.column_dimensions["B"].width = 40
     for title, table in SHEETS:
-        columns, rows = store.rows(table, plan_id)
-        keep = [i for i, c in enumerate(columns) if c != "plan_id"]
-        sheet = wb.create_sheet(title)
-        sheet.append([columns[i] for i in keep])
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in rows:
-            sheet.append([row[i] for i in keep])
-        sheet.freeze_panes = "A2"
+        _table_sheet(wb, title, *store.rows(table, plan_id), "plan_id", bold)
     # hours per staff member (rows) and period (columns)
     columns, rows = store.rows("plan_assignments", plan_id)
     col = {c: i for i, c in enumerate(columns)}
@@ -708,15 +713,7 @@ def export_redeploy_xlsx(store: Any, path: str, run_id: int) -> None:
     summary.column_dimensions["A"].width = 26
     summary.column_dimensions["B"].width = 50
     for title, table in REDEPLOY_SHEETS:
-        columns, rows = store.rows(table, run_id)
-        keep = [i for i, c in enumerate(columns) if c != "run_id"]
-        sheet = wb.create_sheet(title)
-        sheet.append([columns[i] for i in keep])
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in rows:
-            sheet.append([row[i] for i in keep])
-        sheet.freeze_panes = "A2"
+        _table_sheet(wb, title, *store.rows(table, run_id), "run_id", bold)
     tmp = f"{path}.tmp{os.getpid()}"
     wb.save(tmp)
     os.replace(tmp, path)

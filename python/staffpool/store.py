@@ -696,9 +696,9 @@ class Store:
                 say(f"still solving ({elapsed:.0f} s)")
                 next_note[0] += 10.0 if elapsed < 60 else 60.0
 
-        watched = reporter(watch) is not None
+        report = reporter(watch)  # resolved once: None, or what gets each Progress
         return solve_native(inputs.native_pool, time_limit, gap, log_level,
-                            on_wait=None if watched else note, progress=watch)
+                            on_wait=None if report else note, progress=report or False)
 
     def record_run(self, command: str, status: str, message: Optional[str] = None,
                    seconds: float = 0.0) -> int:
