@@ -34,7 +34,7 @@ $(BUILD):
 $(LIB): $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/test_%: tests/c/test_%.c tests/c/harness.h $(LIB)
+$(BUILD)/test_%: tests/c/test_%.c tests/c/harness.h tests/c/pools.h $(LIB)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
 # The Python extension, built in place so `PYTHONPATH=python` finds it.

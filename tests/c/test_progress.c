@@ -2,20 +2,7 @@
  * is the last stage's final state; a solve without a board behaves as before. */
 #include "harness.h"
 #include "internal.h"
-
-static sp_pool *one_person_pool(void)
-{
-    sp_pool *pool = NULL;
-    sp_error err;
-    sp_pool_new(&pool, 1, &err);
-    sp_pool_add_partner(pool, "A", NULL, 0, &err);
-    sp_pool_add_site(pool, "A1", "A", NULL, 52.0, -1.0, &err);
-    sp_pool_add_skill(pool, "noise", NULL, &err);
-    sp_pool_add_staff(pool, "s1", NULL, "A", "A1", 37, 30, -1, 0, &err);
-    sp_pool_add_staff_skill(pool, "s1", "noise", 3, &err);
-    sp_pool_add_demand(pool, "A", NULL, "noise", 0, 50, 2, SP_PRIORITY_STATUTORY, 0, &err);
-    return pool;
-}
+#include "pools.h"
 
 static void test_board_before_any_post(void)
 {
@@ -39,7 +26,7 @@ static void test_board_before_any_post(void)
 
 static void test_solve_posts_every_stage(void)
 {
-    sp_pool *pool = one_person_pool();
+    sp_pool *pool = one_person_pool(50);
     sp_progress *board = NULL;
     sp_error err;
     CHECK(sp_progress_new(&board, &err) == SP_OK);
