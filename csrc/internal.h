@@ -221,6 +221,42 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
  * GLPK error inside the trap. */
 void sp_mip_inject_glpk_fault(sp_mip *mip);
 
+/* ---- restricted master LP for column generation (mip_master.c) ----
+ * Rows first (type SP_ROW_*, rhs), then columns (cost, bounds, sparse rows) at any time; each
+ * sp_master_solve runs the primal simplex from the last optimal basis (new columns nonbasic at
+ * their lower bound) inside a GLPK error trap, and keeps no GLPK object alive in between. */
+typedef struct sp_master sp_master;
+enum {
+    SP_MASTER_NOT_SOLVED = 0,
+    SP_MASTER_OPTIMAL = 1,    /* duals, values and objective are those of an optimal basis */
+    SP_MASTER_INFEASIBLE = 2, /* no point meets the rows and bounds */
+    SP_MASTER_UNBOUNDED = 3,
+    SP_MASTER_STOPPED = 4 /* time limit (or a numerical failure): nothing read back */
+};
+sp_master *sp_master_new(void); /* NULL on ENOMEM */
+void sp_master_free(sp_master *ms);
+/* Row index (0-based) or SP_ESTATE (columns exist already), SP_ERANGE, SP_ENOMEM. */
+int sp_master_add_row(sp_master *ms, int type, double rhs);
+/* Column index or SP_ERANGE (bad bound, row or value), SP_ENOMEM. lb finite, ub may be HUGE_VAL. */
+int sp_master_add_col(sp_master *ms, double cost, double lb, double ub, int n, const int *rows,
+                      const double *values);
+/* Solves within time_limit seconds (HUGE_VAL: none). SP_OK with sp_master_status set, or
+ * SP_ESOLVER (a GLPK fatal error, trapped; the master stays usable) / SP_ENOMEM. */
+int sp_master_solve(sp_master *ms, double time_limit, sp_error *err);
+int sp_master_status(const sp_master *ms); /* SP_MASTER_* */
+int sp_master_rows(const sp_master *ms);
+int sp_master_cols(const sp_master *ms);
+/* Of the last optimal solve: objective, a row's dual (reduced cost of col j = cost_j -
+ * sum_i a_ij dual_i), a column's value. */
+double sp_master_objective(const sp_master *ms);
+double sp_master_row_dual(const sp_master *ms, int row);
+double sp_master_col_value(const sp_master *ms, int col);
+/* The master as a MIP (one objective term), columns with binary[j] set as binaries (their bounds
+ * must be [0, 1]); NULL on ENOMEM or a bad binary. Solve it with sp_mip_solve_lex. */
+sp_mip *sp_master_as_mip(const sp_master *ms, const unsigned char *binary);
+/* Test hook: the next solve raises a GLPK fatal error inside the trap. */
+void sp_master_inject_glpk_fault(sp_master *ms);
+
 /* Monotonic wall clock in seconds. */
 double sp_now(void);
 int sp_cancel_is_raised(const sp_cancel *cancel);
