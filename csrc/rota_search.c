@@ -5,6 +5,7 @@
  * windows with the solver layer as sub-solver, mixed with dynamic-programming kicks, all inside
  * the caller's time limit. sp_rota_solve ties them together, posts progress and reads the roster
  * back. */
+#include "rota_colgen.h"
 #include "rota_dp.h"
 
 #include <math.h>
@@ -556,6 +557,50 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
     return rc;
 }
 
+/* Column generation's shares of the time left after best response: the master LP with pricing,
+ * then price-and-branch (the master over the generated lines as a MIP). */
+#define COLGEN_LP_SHARE 0.25
+#define COLGEN_MIP_SHARE 0.10
+
+/* Column generation (rota_colgen.c) from the incumbent best, the first roster's lines seeding the
+ * master too: a valid lower bound into *bound (-HUGE_VAL: none), and the price-and-branch roster
+ * replaces best when the exact objective says it is better. Returns SP_OK or an error code. */
+static int colgen_stage(const sp_rota *r, const rt_prep *prep, int *best, const int *first,
+                        double *value, double *bound, int integral, double deadline,
+                        const sp_solve_options *opts, sp_error *err)
+{
+    size_t n = r->n_people * (size_t)r->days;
+    int *roster = malloc((n ? n : 1) * sizeof *roster);
+    if (!roster)
+        return sp_fail(err, SP_ENOMEM, "out of memory for column generation");
+    double now = sp_now(), left = deadline - now;
+    double lp_deadline = now + COLGEN_LP_SHARE * left;
+    const int *seeds[1] = {first};
+    rt_colgen_out out;
+    int rc = sp_rota_colgen(&out, roster, r, prep, best, seeds, first ? 1 : 0, *value, integral,
+                            lp_deadline, lp_deadline + COLGEN_MIP_SHARE * left, opts, err);
+    *bound = out.bound;
+    double v = HUGE_VAL;
+    int met = 0;
+    if (!rc && out.have_roster && (rc = roster_value(&v, r, prep, roster)) == SP_OK &&
+        (met = hard_mins_met(r, roster)) < 0)
+        rc = SP_ENOMEM;
+    if (!rc && met == 1 && v < *value - 1e-9) {
+        memcpy(best, roster, n * sizeof *best);
+        *value = v;
+    }
+    if (opts->log_level >= 2)
+        fprintf(stderr,
+                "staffpool: rota colgen: %d rounds, %d lines, LP %.6g, bound %.6g%s in %.2f s; "
+                "price-and-branch %.6g (roster %.6g) in %.2f s\n",
+                out.iterations, out.columns, out.lp_value, out.bound,
+                out.converged ? " (converged)" : "", out.lp_seconds,
+                out.have_roster ? out.mip_value : NAN, v, out.mip_seconds);
+    free(roster);
+    return rc < 0 && err->code == SP_OK ? sp_fail(err, rc, "out of memory in column generation")
+                                        : rc;
+}
+
 /* The search proper; fills result's status, bound and model size, and best (roster) when
  * *have_roster is set. */
 static int search(sp_rota_result *result, int *best, int *have_roster, int *integral,
@@ -584,6 +629,12 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
         return have_start;
     }
     unsigned long rng = 0x9E3779B97F4A7C15UL;
+    int *first_roster = NULL; /* the first roster's lines seed column generation too */
+    if (have_start == 1 && dp_applies(r) && deadline != HUGE_VAL) {
+        first_roster = malloc((r->n_people * (size_t)r->days + 1) * sizeof *first_roster);
+        if (first_roster)
+            memcpy(first_roster, best, r->n_people * (size_t)r->days * sizeof *best);
+    }
     if (have_start == 1 && dp_applies(r)) {
         post_progress(opts, started, 1, value, 0.0);
         if (opts->log_level >= 2)
@@ -602,12 +653,34 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     }
     if (have_start == 1)
         post_progress(opts, started, 1, value, 0.0);
+    double cg_bound = -HUGE_VAL;
+    if (have_start == 1 && dp_applies(r) && deadline != HUGE_VAL &&
+        !sp_cancel_is_raised(opts->cancel)) {
+        rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, m.integral, deadline,
+                          opts, err);
+        if (rc) {
+            free(first_roster);
+            sp_rota_model_free(&m);
+            return rc;
+        }
+        post_progress(opts, started, 1, value, fmax(0.0, cg_bound));
+        if (value <= cg_bound) { /* proved by the column-generation bound: nothing left to do */
+            free(first_roster);
+            sp_rota_model_free(&m);
+            *have_roster = 1;
+            result->status = SP_STATUS_OPTIMAL;
+            result->stop_reason = SP_STOP_NONE;
+            result->bound = cg_bound;
+            return SP_OK;
+        }
+    }
+    free(first_roster);
     if (sp_cancel_is_raised(opts->cancel)) { /* do not start the whole MIP's LP after a cancel */
         sp_rota_model_free(&m);
         *have_roster = have_start;
         result->status = have_start ? SP_STATUS_FEASIBLE : SP_STATUS_NO_SOLUTION;
         result->stop_reason = SP_STOP_CANCELLED;
-        result->bound = 0.0; /* every penalty is >= 0 */
+        result->bound = fmax(0.0, cg_bound); /* every penalty is >= 0 */
         return SP_OK;
     }
     /* With a time limit the whole MIP gets a quarter of what is left after the first roster (it
@@ -629,7 +702,7 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     }
     result->status = res.status;
     result->stop_reason = res.stop_reason;
-    result->bound = res.term_bound[0];
+    result->bound = fmax(res.term_bound[0], cg_bound);
     if (res.x) {
         sp_rota_roster_of(&m, res.x, best);
         value = res.term_value[0];
