@@ -243,6 +243,8 @@ int sp_master_add_col(sp_master *ms, double cost, double lb, double ub, int n, c
 /* Solves within time_limit seconds (HUGE_VAL: none). SP_OK with sp_master_status set, or
  * SP_ESOLVER (a GLPK fatal error, trapped; the master stays usable) / SP_ENOMEM. */
 int sp_master_solve(sp_master *ms, double time_limit, sp_error *err);
+/* New bounds of a column (e.g. fixed at 1 to dive); SP_OK or SP_ERANGE. */
+int sp_master_set_col_bounds(sp_master *ms, int col, double lb, double ub);
 int sp_master_status(const sp_master *ms); /* SP_MASTER_* */
 int sp_master_rows(const sp_master *ms);
 int sp_master_cols(const sp_master *ms);

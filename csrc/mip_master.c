@@ -123,6 +123,19 @@ int sp_master_add_col(sp_master *ms, double cost, double lb, double ub, int n, c
     return ms->n_cols++;
 }
 
+int sp_master_set_col_bounds(sp_master *ms, int col, double lb, double ub)
+{
+    if (col < 0 || col >= ms->n_cols || !(lb <= ub) || lb == HUGE_VAL || lb == -HUGE_VAL ||
+        ub == -HUGE_VAL)
+        return SP_ERANGE;
+    ms->col_lb[col] = lb;
+    ms->col_ub[col] = ub;
+    /* a nonbasic column keeps its status only while the bound it sits at exists */
+    if (ms->col_stat[col] != GLP_BS)
+        ms->col_stat[col] = 0;
+    return SP_OK;
+}
+
 int sp_master_rows(const sp_master *ms) { return ms->n_rows; }
 int sp_master_cols(const sp_master *ms) { return ms->n_cols; }
 int sp_master_status(const sp_master *ms) { return ms->status; }

@@ -237,7 +237,7 @@ static double cover_part(const colgen *cg)
  * master when its reduced cost is negative. *added counts them; *bound gets the round's
  * Lagrangian bound (-HUGE_VAL when a person has none). Returns SP_OK or an error code. */
 static int price_round(colgen *cg, int *added, double *bound, double deadline,
-                       const sp_solve_options *opts)
+                       const sp_solve_options *opts, const unsigned char *skip)
 {
     *added = 0;
     read_prices(cg);
@@ -246,6 +246,10 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
         if (sp_now() >= deadline || sp_cancel_is_raised(opts->cancel)) {
             lower_sum = -HUGE_VAL; /* a person not priced: no bound from this round */
             break;
+        }
+        if (skip && skip[p]) {
+            lower_sum = -HUGE_VAL;
+            continue;
         }
         sp_rota_dp_costs_priced(cg->r, cg->prep, p, cg->price, cg->cost, cg->off_ok);
         double lower;
@@ -278,6 +282,115 @@ static int seed(colgen *cg, const int *roster)
             return rc;
     }
     return SP_OK;
+}
+
+/* Price-and-dive: solve the master, fix the lines the LP already takes whole (value >= 0.99) and
+ * the one closest to it, price new lines for the people not yet fixed, again until everyone has
+ * a line or the deadline. A roster the MIP alone rarely finds in its time (GLPK's search has no
+ * idea of a set-partitioning structure). Writes roster and returns 1, 0 when the dive stopped
+ * (deadline, an infeasible master from hard minimums), or an error code. The bounds of the fixed
+ * columns are restored before it returns. */
+static int dive(colgen *cg, int *roster, double deadline, const sp_solve_options *opts,
+                sp_error *err)
+{
+    size_t P = cg->P, H = cg->H;
+    unsigned char *fixed = calloc(P + 1, 1);
+    int *fixed_col = malloc((P + 1) * sizeof *fixed_col), *pick = malloc((P + 1) * sizeof *pick);
+    if (!fixed || !fixed_col || !pick) {
+        free(fixed), free(fixed_col), free(pick);
+        return sp_fail(err, SP_ENOMEM, "out of memory diving");
+    }
+    size_t n_fixed = 0;
+    int rc = 0;
+    while (n_fixed < P && sp_now() < deadline && !sp_cancel_is_raised(opts->cancel)) {
+        rc = sp_master_solve(cg->ms, deadline - sp_now(), err);
+        if (rc || sp_master_status(cg->ms) != SP_MASTER_OPTIMAL)
+            break;
+        int added = 0;
+        double ignored;
+        rc = price_round(cg, &added, &ignored, deadline, opts, fixed);
+        if (rc) {
+            sp_fail(err, rc, "out of memory pricing lines");
+            break;
+        }
+        if (added) { /* the new lines first: the LP may now take other ones */
+            rc = sp_master_solve(cg->ms, deadline - sp_now(), err);
+            if (rc || sp_master_status(cg->ms) != SP_MASTER_OPTIMAL)
+                break;
+        }
+        double top = -1.0;
+        int top_col = -1;
+        for (size_t p = 0; p < P; p++)
+            pick[p] = -1;
+        int n = sp_master_cols(cg->ms);
+        for (int j = 0; j < n; j++) {
+            int p = cg->col_person[j];
+            if (p < 0 || fixed[p])
+                continue;
+            double v = sp_master_col_value(cg->ms, j);
+            if (pick[p] < 0 || v > sp_master_col_value(cg->ms, pick[p]))
+                pick[p] = j;
+        }
+        size_t before = n_fixed;
+        for (size_t p = 0; p < P; p++) {
+            if (fixed[p] || pick[p] < 0)
+                continue;
+            double v = sp_master_col_value(cg->ms, pick[p]);
+            if (v >= 0.99) {
+                fixed[p] = 1;
+                fixed_col[p] = pick[p];
+                n_fixed++;
+                sp_master_set_col_bounds(cg->ms, pick[p], 1.0, 1.0);
+            } else if (v > top) {
+                top = v;
+                top_col = pick[p];
+            }
+        }
+        if (n_fixed == before && top_col >= 0) {
+            int p = cg->col_person[top_col];
+            fixed[p] = 1;
+            fixed_col[p] = top_col;
+            n_fixed++;
+            sp_master_set_col_bounds(cg->ms, top_col, 1.0, 1.0);
+        }
+        if (n_fixed == before)
+            break; /* nothing to fix: should not happen, every person has a line */
+    }
+    int done = !rc && n_fixed == P;
+    for (size_t p = 0; p < P; p++)
+        if (fixed[p]) {
+            if (done)
+                memcpy(roster + p * H, cg->lines + (size_t)cg->col_line[fixed_col[p]] * H,
+                       H * sizeof *roster);
+            sp_master_set_col_bounds(cg->ms, fixed_col[p], 0.0, 1.0);
+        }
+    free(fixed), free(fixed_col), free(pick);
+    return rc ? rc : done;
+}
+
+/* A roster's value in the master: its lines' own costs and the cover slacks' (no fairness). */
+static double master_value(colgen *cg, const int *roster)
+{
+    size_t H = cg->H, K = cg->K;
+    int *count = calloc(H * K + 1, sizeof *count);
+    if (!count)
+        return HUGE_VAL;
+    double v = 0.0;
+    for (size_t p = 0; p < cg->P; p++) {
+        v += own_cost(cg, p, roster + p * H);
+        for (size_t d = 0; d < H; d++)
+            if (roster[p * H + d] >= 0)
+                count[d * K + (size_t)roster[p * H + d]]++;
+    }
+    for (size_t i = 0; i < H * K; i++) {
+        if (cg->cell_row[i] < 0)
+            continue;
+        const rt_cover *c = sp_rota_cover_at(cg->r, i / K, i % K);
+        v += c->requirement > count[i] ? c->under_weight * (c->requirement - count[i])
+                                       : c->over_weight * (count[i] - c->requirement);
+    }
+    free(count);
+    return v;
 }
 
 /* The master over the generated lines as a MIP, started from the incumbent's lines. */
@@ -378,6 +491,7 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
     double t0 = sp_now();
     memset(out, 0, sizeof *out);
     out->bound = -HUGE_VAL;
+    out->dive_value = HUGE_VAL;
     out->lp_value = HUGE_VAL;
     colgen cg = {.r = r, .prep = prep, .P = r->n_people, .H = (size_t)r->days, .K = r->n_posts};
     int rc = setup(&cg);
@@ -396,7 +510,7 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
         out->lp_value = sp_master_objective(cg.ms);
         int added = 0;
         double bound;
-        rc = price_round(&cg, &added, &bound, lp_deadline, opts);
+        rc = price_round(&cg, &added, &bound, lp_deadline, opts, NULL);
         if (rc) {
             sp_fail(err, rc, "out of memory pricing lines");
             break;
@@ -422,7 +536,31 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
     if (!rc && mip_deadline > sp_now() && !sp_cancel_is_raised(opts->cancel) &&
         out->bound < target) {
         double t1 = sp_now();
-        rc = price_and_branch(&cg, out, roster, incumbent, mip_deadline, opts, err);
+        const int *start = incumbent;
+        int got = dive(&cg, roster, t1 + 0.5 * (mip_deadline - t1), opts, err);
+        if (got < 0)
+            rc = got;
+        out->dive_seconds = sp_now() - t1;
+        if (got == 1) {
+            out->have_roster = 1;
+            out->dive_value = out->mip_value = master_value(&cg, roster);
+            if (out->dive_value < master_value(&cg, incumbent))
+                start = roster; /* the MIP starts from the better of the two */
+        }
+        t1 = sp_now();
+        if (!rc && mip_deadline > t1) {
+            /* the MIP writes roster only when it returns one, at most as good as its start */
+            int *copy = start == roster ? malloc(cg.P * cg.H * sizeof *copy + 1) : NULL;
+            if (start == roster && !copy)
+                rc = sp_fail(err, SP_ENOMEM, "out of memory for the price-and-branch MIP");
+            else {
+                if (copy)
+                    memcpy(copy, roster, cg.P * cg.H * sizeof *copy);
+                rc = price_and_branch(&cg, out, roster, copy ? copy : incumbent, mip_deadline,
+                                      opts, err);
+                free(copy);
+            }
+        }
         out->mip_seconds = sp_now() - t1;
     }
     colgen_free(&cg);

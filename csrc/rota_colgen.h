@@ -14,7 +14,8 @@ typedef struct rt_colgen_out {
     int iterations;    /* pricing rounds */
     int columns;       /* line columns in the master at the end */
     int converged;     /* the last round found no line with a negative reduced cost */
-    double lp_seconds, mip_seconds;
+    double dive_value; /* the dive's roster in the master (HUGE_VAL: none) */
+    double lp_seconds, dive_seconds, mip_seconds;
 } rt_colgen_out;
 
 /* Column generation until lp_deadline (or the bound meets `target`, the incumbent's value, or no

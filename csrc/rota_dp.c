@@ -22,6 +22,8 @@ typedef struct dp_space {
     int min_level;   /* least level at the end */
     int max_bounded; /* a level past M - 1 breaks the maximum (else the last level saturates) */
     int W;           /* worked-weekend levels: 1 (priced by nu, not counted) or max weekends + 1 */
+    int ct, C;       /* a shift type whose shifts are counted in the state (-1: none) and its
+                        levels (max shifts + 1; 1: none counted) */
 } dp_space;
 
 static int state_of(const dp_space *sp, int last, int len, int exempt)
@@ -52,8 +54,9 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
                      int *back, int *post, double *type_cost, int *type_post, int *line,
                      double *path_value)
 {
-    int H = r->days, T = sp->T, L = sp->L, M = sp->M, W = sp->W;
-    size_t K = r->n_posts, MW = (size_t)M * (size_t)W, S = (size_t)sp->S * MW;
+    int H = r->days, T = sp->T, L = sp->L, M = sp->M, W = sp->W, C = sp->C;
+    size_t K = r->n_posts, WC = (size_t)W * (size_t)C, MW = (size_t)M * WC,
+           S = (size_t)sp->S * MW;
     for (int d = 0; d < H; d++) {
         int wk_first =
             sp_rota_is_weekend_day(r, d) && (d == 0 || !sp_rota_is_weekend_day(r, d - 1));
@@ -85,11 +88,12 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
             double base = d == 0 ? 0.0 : val[(size_t)(d - 1) * S + f];
             if (base == HUGE_VAL)
                 continue;
-            int last = -2, len = 0, ex = 1, level = 0, wk = 0;
+            int last = -2, len = 0, ex = 1, level = 0, wk = 0, cnt = 0;
             if (d > 0) {
                 int rule = (int)(f / MW);
-                level = (int)(f % MW / (size_t)W);
-                wk = (int)(f % (size_t)W);
+                level = (int)(f % MW / WC);
+                wk = (int)(f % WC / (size_t)C);
+                cnt = (int)(f % (size_t)C);
                 ex = rule % 2;
                 len = (rule / 2) % L + 1;
                 last = (rule / 2) / L - 1;
@@ -97,7 +101,8 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
             if (off_ok[d] && (last < 0 || ex || len >= sp->min_work)) {
                 int to = last == -1 ? state_of(sp, -1, len + 1 > L ? L : len + 1, ex)
                                     : state_of(sp, -1, 1, d == 0);
-                relax(now, bk, ps, ((size_t)to * M + level) * W + wk, base, (int)f, -1);
+                relax(now, bk, ps, (((size_t)to * M + level) * W + wk) * C + cnt, base, (int)f,
+                      -1);
             }
             for (int t = 0; t < T; t++) {
                 if (type_post[t] < 0 || type_cost[t] == HUGE_VAL)
@@ -127,15 +132,18 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
                 }
                 if (wk_to >= W && W > 1)
                     continue; /* one worked weekend too many */
-                relax(now, bk, ps, ((size_t)to * M + lv) * W + wk_to, base + c, (int)f,
-                      type_post[t]);
+                int cnt_to = cnt + (t == sp->ct);
+                if (cnt_to >= C && C > 1)
+                    continue; /* one shift of the counted type too many */
+                relax(now, bk, ps, (((size_t)to * M + lv) * W + wk_to) * C + cnt_to, base + c,
+                      (int)f, type_post[t]);
             }
         }
     }
     long best = -1;
     const double *end = val + (size_t)(H - 1) * S;
     for (size_t s = 0; s < S; s++)
-        if (end[s] < HUGE_VAL && (M == 1 || (int)(s % MW / (size_t)W) >= sp->min_level) &&
+        if (end[s] < HUGE_VAL && (M == 1 || (int)(s % MW / WC) >= sp->min_level) &&
             (best < 0 || end[s] < end[best]))
             best = (long)s;
     if (best < 0)
@@ -171,7 +179,7 @@ static int count_minutes(dp_space *sp, const sp_rota *r, const rt_person *pe, do
         return 0;
     int top = pe->max_minutes >= 0 ? pe->max_minutes : pe->min_minutes;
     int M = top / unit + 1;
-    if ((double)M * sp->S * sp->W * r->days > max_cells)
+    if ((double)M * sp->S * sp->W * sp->C * r->days > max_cells)
         return 0;
     sp->M = M;
     sp->unit = unit;
@@ -205,7 +213,7 @@ static void work_free(dp_work *w)
 
 static int table_alloc(dp_work *w, const dp_space *sp, int H)
 {
-    size_t cells = (size_t)H * (size_t)sp->S * (size_t)sp->M * (size_t)sp->W;
+    size_t cells = (size_t)H * (size_t)sp->S * (size_t)sp->M * (size_t)sp->W * (size_t)sp->C;
     free(w->val), free(w->back), free(w->post);
     w->val = malloc(cells * sizeof *w->val);
     w->back = malloc(cells * sizeof *w->back);
@@ -338,10 +346,25 @@ static int count_weekends(dp_space *sp, const sp_rota *r, const rt_prep *prep,
 {
     if (pe->max_weekends < 0 || (size_t)pe->max_weekends >= prep->n_weekends)
         return 0;
-    if ((double)sp->S * sp->M * (pe->max_weekends + 1) * r->days > max_cells)
+    if ((double)sp->S * sp->M * sp->C * (pe->max_weekends + 1) * r->days > max_cells)
         return 0;
     sp->W = pe->max_weekends + 1;
     return 1;
+}
+
+/* Counts the shifts of one type in the state (exact) when the person's limit on it could bind
+ * (between 1 and days - 1; the tightest such type) and the table stays under max_cells. */
+static void count_type(dp_space *sp, const sp_rota *r, const rt_person *pe, double max_cells)
+{
+    int best = -1;
+    for (int t = 0; t < sp->T; t++)
+        if (pe->max_shifts[t] > 0 && pe->max_shifts[t] < r->days &&
+            (best < 0 || pe->max_shifts[t] < pe->max_shifts[best]))
+            best = t;
+    if (best < 0 || (double)sp->S * sp->M * sp->W * (pe->max_shifts[best] + 1) * r->days > max_cells)
+        return;
+    sp->ct = best;
+    sp->C = pe->max_shifts[best] + 1;
 }
 
 int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
@@ -363,6 +386,8 @@ int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const
                    .min_off = pe->min_days_off,
                    .M = 1,
                    .W = 1,
+                   .ct = -1,
+                   .C = 1,
                    .unit = 1};
     int L = 1;
     L = sp.max_work > L ? sp.max_work : L;
@@ -372,8 +397,9 @@ int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const
         L = H + 1;
     sp.L = L + 1;
     sp.S = (T + 1) * sp.L * 2;
-    if (exact) { /* weekends first: their table is the smaller */
+    if (exact) { /* the small counters first: weekends, one shift type, then the minutes */
         count_weekends(&sp, r, prep, pe, DP_PRICE_CELLS);
+        count_type(&sp, r, pe, DP_PRICE_CELLS);
         if (pe->min_minutes > 0 || pe->max_minutes >= 0)
             count_minutes(&sp, r, pe, DP_PRICE_CELLS);
     }

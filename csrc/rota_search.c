@@ -592,10 +592,10 @@ static int colgen_stage(const sp_rota *r, const rt_prep *prep, int *best, const 
     if (opts->log_level >= 2)
         fprintf(stderr,
                 "staffpool: rota colgen: %d rounds, %d lines, LP %.6g, bound %.6g%s in %.2f s; "
-                "price-and-branch %.6g (roster %.6g) in %.2f s\n",
+                "dive %.6g in %.2f s; price-and-branch %.6g (roster %.6g) in %.2f s\n",
                 out.iterations, out.columns, out.lp_value, out.bound,
-                out.converged ? " (converged)" : "", out.lp_seconds,
-                out.have_roster ? out.mip_value : NAN, v, out.mip_seconds);
+                out.converged ? " (converged)" : "", out.lp_seconds, out.dive_value,
+                out.dive_seconds, out.have_roster ? out.mip_value : NAN, v, out.mip_seconds);
     free(roster);
     return rc < 0 && err->code == SP_OK ? sp_fail(err, rc, "out of memory in column generation")
                                         : rc;
