@@ -253,8 +253,10 @@ int sp_master_cols(const sp_master *ms);
 double sp_master_objective(const sp_master *ms);
 double sp_master_row_dual(const sp_master *ms, int row);
 double sp_master_col_value(const sp_master *ms, int col);
-/* The master as a MIP (one objective term), columns with binary[j] set as binaries (their bounds
- * must be [0, 1]); NULL on ENOMEM or a bad binary. Solve it with sp_mip_solve_lex. */
+double sp_master_col_cost(const sp_master *ms, int col);
+/* The master as a MIP (one objective term), columns with binary[j] set as binaries in [0, 1]
+ * (their lower bound must be 0 and upper at least 1); NULL on ENOMEM or a bad binary. Solve it
+ * with sp_mip_solve_lex. */
 sp_mip *sp_master_as_mip(const sp_master *ms, const unsigned char *binary);
 /* Test hook: the next solve raises a GLPK fatal error inside the trap. */
 void sp_master_inject_glpk_fault(sp_master *ms);

@@ -142,6 +142,7 @@ int sp_master_status(const sp_master *ms) { return ms->status; }
 double sp_master_objective(const sp_master *ms) { return ms->objective; }
 double sp_master_row_dual(const sp_master *ms, int row) { return ms->row_dual[row]; }
 double sp_master_col_value(const sp_master *ms, int col) { return ms->col_value[col]; }
+double sp_master_col_cost(const sp_master *ms, int col) { return ms->col_cost[col]; }
 void sp_master_inject_glpk_fault(sp_master *ms) { ms->inject_fault = 1; }
 
 /* ---- one solve, inside the trap ---- */
@@ -345,8 +346,8 @@ sp_mip *sp_master_as_mip(const sp_master *ms, const unsigned char *binary)
             goto fail;
     for (int j = 0; j < ms->n_cols; j++) {
         int bin = binary && binary[j];
-        if (bin && !(ms->col_lb[j] == 0.0 && ms->col_ub[j] == 1.0))
-            goto fail; /* only a [0, 1] column can be a binary */
+        if (bin && !(ms->col_lb[j] == 0.0 && ms->col_ub[j] >= 1.0))
+            goto fail; /* a binary is [0, 1]: only a column whose bounds hold both can be one */
         int col = sp_mip_add_col(mip, ms->col_lb[j], ms->col_ub[j], bin);
         if (col < 0 || (ms->col_cost[j] != 0.0 && sp_mip_set_obj(mip, 0, col, ms->col_cost[j])))
             goto fail;

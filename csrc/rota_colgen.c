@@ -49,8 +49,10 @@ typedef struct colgen {
     int *lines;             /* the lines of line columns, H each, in column order */
     int *col_line;          /* master column -> index of its line in `lines`, or -1 */
     size_t n_lines, cap_lines, cap_col_line;
-    uint64_t *seen;         /* hashes of (person, line) in the master: open addressing */
+    uint64_t *seen;         /* the lines in the master by (person, line): line index + 1 */
     size_t cap_seen, n_seen;
+    int *line_person;       /* per line: its person */
+    size_t cap_line_person;
     double *own_const;      /* per person: sp_rota_dp_line_constant */
     double *price, *cost;   /* H x K */
     unsigned char *off_ok;
@@ -62,49 +64,56 @@ static void colgen_free(colgen *cg)
 {
     sp_master_free(cg->ms);
     free(cg->cell_row), free(cg->col_person), free(cg->lines), free(cg->col_line);
-    free(cg->seen), free(cg->own_const), free(cg->price), free(cg->cost), free(cg->off_ok);
+    free(cg->seen), free(cg->line_person), free(cg->own_const), free(cg->price), free(cg->cost), free(cg->off_ok);
     free(cg->line), free(cg->rows), free(cg->ones);
 }
 
 static uint64_t line_hash(size_t p, const int *line, size_t H)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)p;
-    for (size_t d = 0; d < H; d++) {
-        h ^= (uint64_t)(line[d] + 2);
-        h *= 1099511628211ULL;
-    }
-    return h ? h : 1; /* 0 marks an empty slot */
+    uint64_t h = 1469598103934665603ULL;
+    h = (h ^ (uint64_t)p) * 1099511628211ULL;
+    for (size_t d = 0; d < H; d++)
+        h = (h ^ (uint64_t)(unsigned)(line[d] + 2)) * 1099511628211ULL;
+    h ^= h >> 31; /* mix the high bits into the low ones the table indexes by */
+    h *= 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
 }
 
-/* 1 when (p, line) was already in the master (by hash; a collision only skips a column), else
- * records it and returns 0; SP_ENOMEM. */
+/* Whether (p, line) is a column already: an open-addressing table of line indices + 1, compared
+ * line by line (a hash collision cannot hide a new line). 1 yes, 0 no (then the caller adds it
+ * as line number cg->n_lines, which is recorded here), or SP_ENOMEM. */
 static int seen_before(colgen *cg, size_t p, const int *line)
 {
+    size_t H = cg->H;
     if (2 * (cg->n_seen + 1) > cg->cap_seen) {
         size_t cap = cg->cap_seen ? 2 * cg->cap_seen : 1024;
         uint64_t *t = calloc(cap, sizeof *t);
         if (!t)
             return SP_ENOMEM;
         for (size_t i = 0; i < cg->cap_seen; i++)
-            if (cg->seen[i])
-                for (size_t j = cg->seen[i] & (cap - 1);; j = (j + 1) & (cap - 1))
+            if (cg->seen[i]) {
+                size_t li = (size_t)cg->seen[i] - 1;
+                uint64_t h = line_hash((size_t)cg->line_person[li], cg->lines + li * H, H);
+                for (size_t j = h & (cap - 1);; j = (j + 1) & (cap - 1))
                     if (!t[j]) {
                         t[j] = cg->seen[i];
                         break;
                     }
+            }
         free(cg->seen);
         cg->seen = t;
         cg->cap_seen = cap;
     }
-    uint64_t h = line_hash(p, line, cg->H);
+    uint64_t h = line_hash(p, line, H);
     for (size_t j = h & (cg->cap_seen - 1);; j = (j + 1) & (cg->cap_seen - 1)) {
-        if (cg->seen[j] == h)
-            return 1;
         if (!cg->seen[j]) {
-            cg->seen[j] = h;
+            cg->seen[j] = (uint64_t)cg->n_lines + 1;
             cg->n_seen++;
             return 0;
         }
+        size_t li = (size_t)cg->seen[j] - 1;
+        if ((size_t)cg->line_person[li] == p && !memcmp(cg->lines + li * H, line, H * sizeof *line))
+            return 1;
     }
 }
 
@@ -138,12 +147,17 @@ static int add_line(colgen *cg, size_t p, const int *line)
     for (size_t d = 0; d < cg->H; d++)
         if (line[d] >= 0 && cg->cell_row[d * cg->K + (size_t)line[d]] >= 0)
             cg->rows[n++] = cg->cell_row[d * cg->K + (size_t)line[d]];
-    int col = sp_master_add_col(cg->ms, own_cost(cg, p, line), 0.0, 1.0, n, cg->rows, cg->ones);
+    /* no upper bound: the person's row keeps it at most 1, and a bound of 1 would let the LP hold
+     * a line there with a negative reduced cost, which pricing could never beat */
+    int col =
+        sp_master_add_col(cg->ms, own_cost(cg, p, line), 0.0, HUGE_VAL, n, cg->rows, cg->ones);
     if (col < 0)
         return col;
-    if (sp_grow(&cg->lines, &cg->cap_lines, (cg->n_lines + 1) * cg->H, sizeof *cg->lines))
+    if (sp_grow(&cg->lines, &cg->cap_lines, (cg->n_lines + 1) * cg->H, sizeof *cg->lines) ||
+        sp_grow(&cg->line_person, &cg->cap_line_person, cg->n_lines + 1, sizeof *cg->line_person))
         return SP_ENOMEM;
     memcpy(cg->lines + cg->n_lines * cg->H, line, cg->H * sizeof *line);
+    cg->line_person[cg->n_lines] = (int)p;
     int rc = note_column(cg, col, (int)p, (int)cg->n_lines);
     cg->n_lines++;
     return rc ? rc : 1;
@@ -362,7 +376,7 @@ static int dive(colgen *cg, int *roster, double deadline, const sp_solve_options
             if (done)
                 memcpy(roster + p * H, cg->lines + (size_t)cg->col_line[fixed_col[p]] * H,
                        H * sizeof *roster);
-            sp_master_set_col_bounds(cg->ms, fixed_col[p], 0.0, 1.0);
+            sp_master_set_col_bounds(cg->ms, fixed_col[p], 0.0, HUGE_VAL);
         }
     free(fixed), free(fixed_col), free(pick);
     return rc ? rc : done;
@@ -505,8 +519,9 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
     }
     while (sp_now() < lp_deadline && !sp_cancel_is_raised(opts->cancel)) {
         rc = sp_master_solve(cg.ms, lp_deadline - sp_now(), err);
-        if (rc || sp_master_status(cg.ms) != SP_MASTER_OPTIMAL)
+        if (rc || sp_master_status(cg.ms) != SP_MASTER_OPTIMAL) {
             break; /* stopped on the clock (or an error): the bound so far stands */
+        }
         out->lp_value = sp_master_objective(cg.ms);
         int added = 0;
         double bound;

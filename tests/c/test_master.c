@@ -88,8 +88,11 @@ static void test_as_mip(void)
     binary[under] = 1; /* [0, 1] bounds: may be a binary too */
     sp_mip *mip = sp_master_as_mip(ms, binary);
     CHECK(mip != NULL);
-    binary[over] = 1; /* [0, inf): cannot be a binary */
+    sp_master_set_col_bounds(ms, over, 0.5, HUGE_VAL); /* a binary cannot keep x >= 0.5 */
+    binary[over] = 1;
     CHECK(sp_master_as_mip(ms, binary) == NULL);
+    binary[over] = 0;
+    sp_master_set_col_bounds(ms, over, 0.0, HUGE_VAL);
     double start[6] = {0};
     start[a_work] = start[b_off] = 1.0; /* A works: value 3 */
     CHECK(sp_mip_set_start(mip, start) == SP_OK);
