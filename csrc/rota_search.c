@@ -566,8 +566,8 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
  * master too: a valid lower bound into *bound (-HUGE_VAL: none), and the price-and-branch roster
  * replaces best when the exact objective says it is better. Returns SP_OK or an error code. */
 static int colgen_stage(const sp_rota *r, const rt_prep *prep, int *best, const int *first,
-                        double *value, double *bound, int integral, double deadline,
-                        const sp_solve_options *opts, sp_error *err)
+                        double *value, double *bound, int *converged, int integral,
+                        double deadline, const sp_solve_options *opts, sp_error *err)
 {
     size_t n = r->n_people * (size_t)r->days;
     int *roster = malloc((n ? n : 1) * sizeof *roster);
@@ -580,6 +580,7 @@ static int colgen_stage(const sp_rota *r, const rt_prep *prep, int *best, const 
     int rc = sp_rota_colgen(&out, roster, r, prep, best, seeds, first ? 1 : 0, *value, integral,
                             lp_deadline, lp_deadline + COLGEN_MIP_SHARE * left, opts, err);
     *bound = out.bound;
+    *converged = out.converged;
     double v = HUGE_VAL;
     int met = 0;
     if (!rc && out.have_roster && (rc = roster_value(&v, r, prep, roster)) == SP_OK &&
@@ -654,10 +655,11 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     if (have_start == 1)
         post_progress(opts, started, 1, value, 0.0);
     double cg_bound = -HUGE_VAL;
+    int cg_converged = 0;
     if (have_start == 1 && dp_applies(r) && deadline != HUGE_VAL &&
         !sp_cancel_is_raised(opts->cancel)) {
-        rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, m.integral, deadline,
-                          opts, err);
+        rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, &cg_converged,
+                          m.integral, deadline, opts, err);
         if (rc) {
             free(first_roster);
             sp_rota_model_free(&m);
@@ -694,8 +696,12 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
         first.time_limit = fmax(
             0.0, (result->binaries <= WHOLE_MIP_SMALL ? WHOLE_MIP_SHARE_SMALL : WHOLE_MIP_SHARE) *
                      (deadline - sp_now()));
-    sp_mip_result res = {0};
-    rc = sp_mip_solve_lex(&res, m.mip, &first, err);
+    /* On larger models the whole MIP only ran for its bound: when column generation converged,
+     * its bound is at least the compact LP's (each line keeps the person's rules), so the time
+     * goes to the neighbourhood search instead. */
+    int skip_whole = cg_converged && result->binaries > WHOLE_MIP_SMALL && opts->time_limit > 0;
+    sp_mip_result res = {.status = SP_STATUS_NO_SOLUTION};
+    rc = skip_whole ? SP_OK : sp_mip_solve_lex(&res, m.mip, &first, err);
     if (rc) {
         sp_rota_model_free(&m);
         return rc;
