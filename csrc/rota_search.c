@@ -1,7 +1,8 @@
 /* The rota search (docs/rota.md "The search"): a first roster person by person by dynamic
  * programming (a small MIP for a person it finds no line for, or for everyone under a freeze
  * window over a published rota) -- starting from the published rota when there is one --, best
- * response passes, the whole MIP started from it, then fix-and-optimise over people and day
+ * response passes, column generation (rota_colgen.c: a bound, price-and-dive and
+ * price-and-branch), the whole MIP started from it, then fix-and-optimise over people and day
  * windows with the solver layer as sub-solver, mixed with dynamic-programming kicks, all inside
  * the caller's time limit. sp_rota_solve ties them together, posts progress and reads the roster
  * back. */
