@@ -46,6 +46,8 @@
 /* Pricing rounds after each step of the dive: 4 made the dive slower (8.7 s on instance 9, out
  * of time) for rosters no better on 8 and 9 than with 1. */
 #define DIVE_PRICING_ROUNDS 1
+/* Weight of the best-bound prices in the prices lines are priced at (0: the master's duals). */
+#define SMOOTHING 0.5
 
 typedef struct colgen {
     const sp_rota *r;
@@ -64,6 +66,9 @@ typedef struct colgen {
     size_t cap_line_person;
     double *own_const;      /* per person: sp_rota_dp_line_constant */
     double *price, *cost;   /* H x K */
+    double *smooth, *center; /* H x K: the prices priced at; those of the best bound so far */
+    int have_center;
+    double center_bound;
     unsigned char *off_ok;
     int *line, *rows;
     double *ones;
@@ -73,7 +78,7 @@ static void colgen_free(colgen *cg)
 {
     sp_master_free(cg->ms);
     free(cg->cell_row), free(cg->col_person), free(cg->lines), free(cg->col_line);
-    free(cg->seen), free(cg->line_person), free(cg->own_const), free(cg->price), free(cg->cost), free(cg->off_ok);
+    free(cg->seen), free(cg->line_person), free(cg->own_const), free(cg->price), free(cg->smooth), free(cg->center), free(cg->cost), free(cg->off_ok);
     free(cg->line), free(cg->rows), free(cg->ones);
 }
 
@@ -180,12 +185,15 @@ static int setup(colgen *cg)
     cg->cell_row = malloc(HK * sizeof *cg->cell_row);
     cg->own_const = malloc((P ? P : 1) * sizeof *cg->own_const);
     cg->price = calloc(HK, sizeof *cg->price);
+    cg->smooth = calloc(HK, sizeof *cg->smooth);
+    cg->center = calloc(HK, sizeof *cg->center);
     cg->cost = malloc(HK * sizeof *cg->cost);
     cg->off_ok = malloc(H + 1);
     cg->line = malloc((H + 1) * sizeof *cg->line);
     cg->rows = malloc((H + 2) * sizeof *cg->rows);
     cg->ones = malloc((H + 2) * sizeof *cg->ones);
-    if (!cg->ms || !cg->cell_row || !cg->own_const || !cg->price || !cg->cost || !cg->off_ok ||
+    if (!cg->ms || !cg->cell_row || !cg->own_const || !cg->price || !cg->smooth || !cg->center ||
+        !cg->cost || !cg->off_ok ||
         !cg->line || !cg->rows || !cg->ones)
         return SP_ENOMEM;
     for (size_t i = 0; i < H + 2; i++)
@@ -241,14 +249,14 @@ static void read_prices(colgen *cg)
 }
 
 /* The cover part of the Lagrangian bound at the current prices: sum pi R + the slacks' minima. */
-static double cover_part(const colgen *cg)
+static double cover_part(const colgen *cg, const double *price)
 {
     double sum = 0.0;
     for (size_t i = 0; i < cg->H * cg->K; i++) {
         if (cg->cell_row[i] < 0)
             continue;
         const rt_cover *c = sp_rota_cover_at(cg->r, i / cg->K, i % cg->K);
-        double pi = cg->price[i];
+        double pi = price[i];
         sum += pi * c->requirement;
         if (c->requirement > 0)
             sum += fmin(0.0, c->under_weight - pi) * (c->requirement - c->hard_min);
@@ -256,15 +264,23 @@ static double cover_part(const colgen *cg)
     return sum;
 }
 
-/* One pricing round at the master's duals: every person's cheapest line under own - pi joins the
- * master when its reduced cost is negative. *added counts them; *bound gets the round's
- * Lagrangian bound (-HUGE_VAL when a person has none). Returns SP_OK or an error code. */
+/* One pricing round. The lines are priced at prices between the master's duals and those of the
+ * best bound so far (alpha of the latter; Wentges' smoothing, which cuts the rounds where the duals
+ * swing from one extreme to another), and a line joins the master when its reduced cost at the
+ * master's own duals is negative. *added counts them; *bound gets the round's Lagrangian bound at
+ * the prices used (valid for any prices; -HUGE_VAL when a person could not be priced or is
+ * skipped). Returns SP_OK or an error code. */
 static int price_round(colgen *cg, int *added, double *bound, double deadline,
-                       const sp_solve_options *opts, const unsigned char *skip)
+                       const sp_solve_options *opts, const unsigned char *skip, double alpha)
 {
+    size_t HK = cg->H * cg->K;
     *added = 0;
     read_prices(cg);
-    double lower_sum = cover_part(cg);
+    if (!cg->have_center)
+        alpha = 0.0;
+    for (size_t i = 0; i < HK; i++) /* a mean of prices >= -over is too */
+        cg->smooth[i] = alpha * cg->center[i] + (1.0 - alpha) * cg->price[i];
+    double lower_sum = cover_part(cg, cg->smooth);
     for (size_t p = 0; p < cg->P; p++) {
         if (sp_now() >= deadline || sp_cancel_is_raised(opts->cancel)) {
             lower_sum = -HUGE_VAL; /* a person not priced: no bound from this round */
@@ -274,7 +290,7 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
             lower_sum = -HUGE_VAL;
             continue;
         }
-        sp_rota_dp_costs_priced(cg->r, cg->prep, p, cg->price, cg->cost, cg->off_ok);
+        sp_rota_dp_costs_priced(cg->r, cg->prep, p, cg->smooth, cg->cost, cg->off_ok);
         double lower;
         int got = sp_rota_dp_line_bound(cg->r, cg->prep, p, cg->cost, cg->off_ok, cg->line, &lower,
                                         1);
@@ -283,8 +299,14 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
         lower_sum += cg->own_const[p] + lower;
         if (!got)
             continue;
+        /* the reduced cost at the master's duals */
         double sigma = sp_master_row_dual(cg->ms, (int)p);
         double reduced = cg->own_const[p] + sp_rota_dp_value(cg->r, cg->cost, cg->line) - sigma;
+        for (size_t d = 0; d < cg->H; d++)
+            if (cg->line[d] >= 0) {
+                size_t i = d * cg->K + (size_t)cg->line[d];
+                reduced += cg->smooth[i] - cg->price[i];
+            }
         if (reduced < -1e-6 * fmax(1.0, fabs(sigma))) {
             int rc = add_line(cg, p, cg->line);
             if (rc < 0)
@@ -292,7 +314,12 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
             *added += rc;
         }
     }
-    *bound = lower_sum; /* -HUGE_VAL when any person's lower bound was */
+    *bound = lower_sum;
+    if (lower_sum > -HUGE_VAL && (!cg->have_center || lower_sum > cg->center_bound)) {
+        memcpy(cg->center, cg->smooth, HK * sizeof *cg->center);
+        cg->center_bound = lower_sum;
+        cg->have_center = 1;
+    }
     return SP_OK;
 }
 
@@ -309,12 +336,13 @@ static int seed(colgen *cg, const int *roster)
 
 /* Price-and-dive: solve the master, fix the lines the LP already takes whole (value >= 0.99) and
  * the one closest to it, price new lines for the people not yet fixed, again until everyone has
- * a line or the deadline. A roster the MIP alone rarely finds in its time (GLPK's search has no
- * idea of a set-partitioning structure). Writes roster and returns 1, 0 when the dive stopped
- * (deadline, an infeasible master from hard minimums), or an error code. The bounds of the fixed
+ * a line or the deadline (then the others keep their incumbent lines). A roster the MIP alone
+ * rarely finds in its time (GLPK's search has no idea of a set-partitioning structure). Writes
+ * roster and returns 1, 0 when nobody could be fixed (deadline, an infeasible master from hard
+ * minimums), or an error code. The bounds of the fixed
  * columns are restored before it returns. */
-static int dive(colgen *cg, int *roster, double deadline, const sp_solve_options *opts,
-                sp_error *err)
+static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
+                const sp_solve_options *opts, sp_error *err)
 {
     size_t P = cg->P, H = cg->H;
     unsigned char *fixed = calloc(P + 1, 1);
@@ -333,7 +361,7 @@ static int dive(colgen *cg, int *roster, double deadline, const sp_solve_options
         int added = 1;
         for (int round = 0; added && round < DIVE_PRICING_ROUNDS && !rc; round++) {
             double ignored;
-            rc = price_round(cg, &added, &ignored, deadline, opts, fixed);
+            rc = price_round(cg, &added, &ignored, deadline, opts, fixed, 0.0);
             if (rc) {
                 sp_fail(err, rc, "out of memory pricing lines");
                 break;
@@ -384,14 +412,17 @@ static int dive(colgen *cg, int *roster, double deadline, const sp_solve_options
         if (n_fixed == before)
             break; /* nothing to fix: should not happen, every person has a line */
     }
-    int done = !rc && n_fixed == P;
-    for (size_t p = 0; p < P; p++)
-        if (fixed[p]) {
-            if (done)
-                memcpy(roster + p * H, cg->lines + (size_t)cg->col_line[fixed_col[p]] * H,
-                       H * sizeof *roster);
+    /* stopped on the clock part way: the people not fixed keep their incumbent lines (the
+     * caller values the roster and checks the hard minimums before it is used) */
+    int done = !rc && n_fixed > 0;
+    for (size_t p = 0; p < P; p++) {
+        if (done)
+            memcpy(roster + p * H,
+                   fixed[p] ? cg->lines + (size_t)cg->col_line[fixed_col[p]] * H : incumbent + p * H,
+                   H * sizeof *roster);
+        if (fixed[p])
             sp_master_set_col_bounds(cg->ms, fixed_col[p], 0.0, HUGE_VAL);
-        }
+    }
     free(fixed), free(fixed_col), free(pick);
     return rc ? rc : done;
 }
@@ -539,7 +570,12 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
         out->lp_value = sp_master_objective(cg.ms);
         int added = 0;
         double bound;
-        rc = price_round(&cg, &added, &bound, lp_deadline, opts, NULL);
+        rc = price_round(&cg, &added, &bound, lp_deadline, opts, NULL, SMOOTHING);
+        if (!rc && !added && cg.have_center) { /* nothing at the smoothed prices: try the duals */
+            double at_duals;
+            rc = price_round(&cg, &added, &at_duals, lp_deadline, opts, NULL, 0.0);
+            bound = fmax(bound, at_duals);
+        }
         if (rc) {
             sp_fail(err, rc, "out of memory pricing lines");
             break;
@@ -567,7 +603,8 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
         double t1 = sp_now();
         const int *start = incumbent;
         int mip = cg.n_lines <= PRICE_AND_BRANCH_MAX_LINES;
-        int got = dive(&cg, roster, mip ? t1 + 0.5 * (mip_deadline - t1) : mip_deadline, opts, err);
+        int got = dive(&cg, roster, incumbent, mip ? t1 + 0.5 * (mip_deadline - t1) : mip_deadline,
+                       opts, err);
         if (got < 0)
             rc = got;
         out->dive_seconds = sp_now() - t1;
