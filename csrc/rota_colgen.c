@@ -10,7 +10,7 @@
  *   master; it is >= 0, so every bound below stays a bound on the full objective, and every
  *   roster the stage hands back is valued again by the caller with the exact objective.
  *
- * Pricing: for each person, sp_rota_dp_line_bound under the costs own - pi (a line's reduced cost
+ * Pricing: for each person, sp_rota_price_line under the costs own - pi (a line's reduced cost
  * is its own cost - sum of pi over its worked cells - sigma[p]); a line with a negative reduced
  * cost joins the master.
  *
@@ -24,13 +24,13 @@
  * a lower bound on p's cheapest feasible line under own - pi. The dynamic programming gives one:
  * its rules kept by states are exact, and the rules counted over the horizon (minutes, shifts per
  * type, weekends) are priced by multipliers, so each of its paths is the minimum of a Lagrangian
- * relaxation of p's line problem (rota_dp.c, round_bound). The bound is therefore valid whatever
+ * relaxation of p's line problem (rota_price.c, round_bound). The bound is therefore valid whatever
  * the master's LP does, however the pricing ends, and whether or not the duals are optimal; at the
  * master's optimal duals it is the classical column-generation (Lagrangian) bound
  * LP + sum_p min(0, lower bound on p's least reduced cost). */
 #include "rota_colgen.h"
 
-#include "rota_dp.h"
+#include "rota_price.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -64,7 +64,7 @@ typedef struct colgen {
     size_t cap_seen, n_seen;
     int *line_person;       /* per line: its person */
     size_t cap_line_person;
-    double *own_const;      /* per person: sp_rota_dp_line_constant */
+    double *own_const;      /* per person: sp_rota_price_constant */
     double *price, *cost;   /* H x K */
     double *smooth, *center; /* H x K: the prices priced at; those of the best bound so far */
     int have_center;
@@ -146,7 +146,7 @@ static int note_column(colgen *cg, int col, int person, int line_index)
 /* p's own cost of line: the constant plus the own per-shift costs (no price). */
 static double own_cost(colgen *cg, size_t p, const int *line)
 {
-    sp_rota_dp_costs_priced(cg->r, cg->prep, p, NULL, cg->cost, cg->off_ok);
+    sp_rota_price_costs(cg->r, cg->prep, p, NULL, cg->cost, cg->off_ok);
     return cg->own_const[p] + sp_rota_dp_value(cg->r, cg->cost, line);
 }
 
@@ -199,7 +199,7 @@ static int setup(colgen *cg)
     for (size_t i = 0; i < H + 2; i++)
         cg->ones[i] = 1.0;
     for (size_t p = 0; p < P; p++) {
-        cg->own_const[p] = sp_rota_dp_line_constant(r, p);
+        cg->own_const[p] = sp_rota_price_constant(r, p);
         if (sp_master_add_row(cg->ms, SP_ROW_EQ, 1.0) < 0)
             return SP_ENOMEM;
     }
@@ -290,9 +290,9 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
             lower_sum = -HUGE_VAL;
             continue;
         }
-        sp_rota_dp_costs_priced(cg->r, cg->prep, p, cg->smooth, cg->cost, cg->off_ok);
+        sp_rota_price_costs(cg->r, cg->prep, p, cg->smooth, cg->cost, cg->off_ok);
         double lower;
-        int got = sp_rota_dp_line_bound(cg->r, cg->prep, p, cg->cost, cg->off_ok, cg->line, &lower,
+        int got = sp_rota_price_line(cg->r, cg->prep, p, cg->cost, cg->off_ok, cg->line, &lower,
                                         1);
         if (got < 0)
             return got;

@@ -21,9 +21,6 @@ typedef struct dp_space {
     int M, unit;     /* minute levels (1: minutes priced, not counted) and minutes per level */
     int min_level;   /* least level at the end */
     int max_bounded; /* a level past M - 1 breaks the maximum (else the last level saturates) */
-    int W;           /* worked-weekend levels: 1 (priced by nu, not counted) or max weekends + 1 */
-    int ct, C;       /* a shift type whose shifts are counted in the state (-1: none) and its
-                        levels (max shifts + 1; 1: none counted) */
 } dp_space;
 
 static int state_of(const dp_space *sp, int last, int len, int exempt)
@@ -51,12 +48,10 @@ static void relax(double *now, int *bk, int *ps, size_t to, double v, int from, 
  * no line exists. */
 static int best_path(const sp_rota *r, const double *cost, const unsigned char *off_ok,
                      double lambda, const double *mu, double nu, const dp_space *sp, double *val,
-                     int *back, int *post, double *type_cost, int *type_post, int *line,
-                     double *path_value)
+                     int *back, int *post, double *type_cost, int *type_post, int *line)
 {
-    int H = r->days, T = sp->T, L = sp->L, M = sp->M, W = sp->W, C = sp->C;
-    size_t K = r->n_posts, WC = (size_t)W * (size_t)C, MW = (size_t)M * WC,
-           S = (size_t)sp->S * MW;
+    int H = r->days, T = sp->T, L = sp->L, M = sp->M;
+    size_t K = r->n_posts, S = (size_t)sp->S * (size_t)M;
     for (int d = 0; d < H; d++) {
         int wk_first =
             sp_rota_is_weekend_day(r, d) && (d == 0 || !sp_rota_is_weekend_day(r, d - 1));
@@ -88,12 +83,10 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
             double base = d == 0 ? 0.0 : val[(size_t)(d - 1) * S + f];
             if (base == HUGE_VAL)
                 continue;
-            int last = -2, len = 0, ex = 1, level = 0, wk = 0, cnt = 0;
+            int last = -2, len = 0, ex = 1, level = 0;
             if (d > 0) {
-                int rule = (int)(f / MW);
-                level = (int)(f % MW / WC);
-                wk = (int)(f % WC / (size_t)C);
-                cnt = (int)(f % (size_t)C);
+                int rule = (int)(f / (size_t)M);
+                level = (int)(f % (size_t)M);
                 ex = rule % 2;
                 len = (rule / 2) % L + 1;
                 last = (rule / 2) / L - 1;
@@ -101,22 +94,19 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
             if (off_ok[d] && (last < 0 || ex || len >= sp->min_work)) {
                 int to = last == -1 ? state_of(sp, -1, len + 1 > L ? L : len + 1, ex)
                                     : state_of(sp, -1, 1, d == 0);
-                relax(now, bk, ps, (((size_t)to * M + level) * W + wk) * C + cnt, base, (int)f,
-                      -1);
+                relax(now, bk, ps, (size_t)to * M + level, base, (int)f, -1);
             }
             for (int t = 0; t < T; t++) {
                 if (type_post[t] < 0 || type_cost[t] == HUGE_VAL)
                     continue;
-                int to, wk_to = wk + (W > 1 && wk_first);
+                int to;
                 double c = type_cost[t];
                 if (last < 0) {
                     if (last == -1 && !ex && len < sp->min_off)
                         continue;
                     to = state_of(sp, t, 1, d == 0);
-                    if (wk_second) {
+                    if (wk_second)
                         c += nu;
-                        wk_to += W > 1;
-                    }
                 } else {
                     if (forbidden_after(r, last, t))
                         continue;
@@ -130,25 +120,18 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
                         continue;
                     lv = M - 1;
                 }
-                if (wk_to >= W && W > 1)
-                    continue; /* one worked weekend too many */
-                int cnt_to = cnt + (t == sp->ct);
-                if (cnt_to >= C && C > 1)
-                    continue; /* one shift of the counted type too many */
-                relax(now, bk, ps, (((size_t)to * M + lv) * W + wk_to) * C + cnt_to, base + c,
-                      (int)f, type_post[t]);
+                relax(now, bk, ps, (size_t)to * M + lv, base + c, (int)f, type_post[t]);
             }
         }
     }
     long best = -1;
     const double *end = val + (size_t)(H - 1) * S;
     for (size_t s = 0; s < S; s++)
-        if (end[s] < HUGE_VAL && (M == 1 || (int)(s % MW / WC) >= sp->min_level) &&
+        if (end[s] < HUGE_VAL && (M == 1 || (int)(s % (size_t)M) >= sp->min_level) &&
             (best < 0 || end[s] < end[best]))
             best = (long)s;
     if (best < 0)
         return 0;
-    *path_value = end[best];
     for (int d = H - 1; d >= 0; d--) {
         line[d] = post[(size_t)d * S + (size_t)best];
         best = back[(size_t)d * S + (size_t)best];
@@ -170,7 +153,7 @@ static int gcd(int a, int b)
  * window (the cover weights tie many lines, so the minutes jump across it) and the table stays
  * small; returns 0 when it would not. */
 #define DP_MAX_CELLS 40000000.0
-static int count_minutes(dp_space *sp, const sp_rota *r, const rt_person *pe, double max_cells)
+static int count_minutes(dp_space *sp, const sp_rota *r, const rt_person *pe)
 {
     int unit = 0;
     for (size_t t = 0; t < r->n_shifts; t++)
@@ -179,7 +162,7 @@ static int count_minutes(dp_space *sp, const sp_rota *r, const rt_person *pe, do
         return 0;
     int top = pe->max_minutes >= 0 ? pe->max_minutes : pe->min_minutes;
     int M = top / unit + 1;
-    if ((double)M * sp->S * sp->W * sp->C * r->days > max_cells)
+    if ((double)M * sp->S * r->days > DP_MAX_CELLS)
         return 0;
     sp->M = M;
     sp->unit = unit;
@@ -213,7 +196,7 @@ static void work_free(dp_work *w)
 
 static int table_alloc(dp_work *w, const dp_space *sp, int H)
 {
-    size_t cells = (size_t)H * (size_t)sp->S * (size_t)sp->M * (size_t)sp->W * (size_t)sp->C;
+    size_t cells = (size_t)H * (size_t)sp->S * (size_t)sp->M;
     free(w->val), free(w->back), free(w->post);
     w->val = malloc(cells * sizeof *w->val);
     w->back = malloc(cells * sizeof *w->back);
@@ -221,46 +204,11 @@ static int table_alloc(dp_work *w, const dp_space *sp, int H)
     return w->val && w->back && w->post ? SP_OK : SP_ENOMEM;
 }
 
-/* A lower bound on the cheapest line that keeps every hard rule, from one round's path (the
- * Lagrangian dual function at that round's multipliers). The path is the cheapest line that keeps
- * the rules held in the state, under cost plus lambda per minute, mu[t] per shift of type t, nu per
- * worked weekend and DP_TIE per shift. For a line that keeps every rule, lambda x (minutes - max)
- * (lambda >= 0) or lambda x (minutes - min) (lambda < 0), mu[t] x (count[t] - max[t]) and
- * nu x (weekends - max) are all <= 0 (mu, nu >= 0 and only rise where there is a limit), and its
- * ties add at most DP_TIE x days; so the path value minus those constants and DP_TIE x days is at
- * most that line's cost. With the minutes counted in the state they are exact and lambda is 0. */
-static double round_bound(const sp_rota *r, const rt_person *pe, const dp_space *sp,
-                          double path_value, double lambda, const double *mu, double nu)
-{
-    double lower = path_value - DP_TIE * r->days;
-    if (lambda > 0.0) {
-        if (pe->max_minutes < 0)
-            return -HUGE_VAL; /* no maximum to price against (never happens: lambda only rises
-                                 while the minutes exceed a maximum) */
-        lower -= lambda * pe->max_minutes;
-    } else if (lambda < 0.0) {
-        lower -= lambda * pe->min_minutes;
-    }
-    for (int t = 0; t < sp->T; t++)
-        if (mu[t] != 0.0) {
-            if (pe->max_shifts[t] < 0)
-                return -HUGE_VAL;
-            lower -= mu[t] * pe->max_shifts[t];
-        }
-    if (nu != 0.0) {
-        if (pe->max_weekends < 0)
-            return -HUGE_VAL;
-        lower -= nu * pe->max_weekends;
-    }
-    return lower;
-}
-
 /* Rounds of the path with the multipliers raised on what the line breaks: 1 found, 0 not.
- * With the minutes counted in the state (sp->M > 1), lambda stays 0. *lower (when not NULL) is
- * raised to the best Lagrangian bound of the rounds (round_bound). */
+ * With the minutes counted in the state (sp->M > 1), lambda stays 0. */
 static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
                   const unsigned char *off_ok, const dp_space *sp, dp_work *w, double scale,
-                  int *line, double *lower)
+                  int *line)
 {
     const rt_person *pe = &r->people[p];
     int H = r->days, T = sp->T;
@@ -277,12 +225,9 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
         w->mu_dir[t] = 0;
     }
     for (int round = 0; round < DP_ROUNDS; round++) {
-        double path_value;
         if (!best_path(r, cost, off_ok, lambda, w->mu, nu, sp, w->val, w->back, w->post,
-                       w->type_cost, w->type_post, line, &path_value))
+                       w->type_cost, w->type_post, line))
             return 0;
-        if (lower)
-            *lower = fmax(*lower, round_bound(r, pe, sp, path_value, lambda, w->mu, nu));
         unsigned broken = sp_rota_line_breaks(r, prep, p, line);
         if (!broken)
             return 1;
@@ -333,61 +278,16 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
 int sp_rota_dp_line(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
                     const unsigned char *off_ok, int *line)
 {
-    return sp_rota_dp_line_bound(r, prep, p, cost, off_ok, line, NULL, 0);
-}
-
-/* The exact table's limit for pricing (16 bytes a cell). */
-#define DP_PRICE_CELLS 4000000.0
-
-/* Counts the worked weekends in the state (exact) when the person has a limit that can bind and
- * the table stays under max_cells; returns 0 when it does not. */
-static int count_weekends(dp_space *sp, const sp_rota *r, const rt_prep *prep,
-                          const rt_person *pe, double max_cells)
-{
-    if (pe->max_weekends < 0 || (size_t)pe->max_weekends >= prep->n_weekends)
-        return 0;
-    if ((double)sp->S * sp->M * sp->C * (pe->max_weekends + 1) * r->days > max_cells)
-        return 0;
-    sp->W = pe->max_weekends + 1;
-    return 1;
-}
-
-/* Counts the shifts of one type in the state (exact) when the person's limit on it could bind
- * (between 1 and days - 1; the tightest such type) and the table stays under max_cells. */
-static void count_type(dp_space *sp, const sp_rota *r, const rt_person *pe, double max_cells)
-{
-    int best = -1;
-    for (int t = 0; t < sp->T; t++)
-        if (pe->max_shifts[t] > 0 && pe->max_shifts[t] < r->days &&
-            (best < 0 || pe->max_shifts[t] < pe->max_shifts[best]))
-            best = t;
-    if (best < 0 || (double)sp->S * sp->M * sp->W * (pe->max_shifts[best] + 1) * r->days > max_cells)
-        return;
-    sp->ct = best;
-    sp->C = pe->max_shifts[best] + 1;
-}
-
-int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
-                          const unsigned char *off_ok, int *line, double *lower, int exact)
-{
     const rt_person *pe = &r->people[p];
     int H = r->days, T = (int)r->n_shifts;
     size_t K = r->n_posts;
-    if (lower)
-        *lower = -HUGE_VAL;
-    if (H <= 0) {
-        if (lower)
-            *lower = 0.0;
+    if (H <= 0)
         return 1;
-    }
     dp_space sp = {.T = T,
                    .min_work = pe->min_consecutive,
                    .max_work = pe->max_consecutive,
                    .min_off = pe->min_days_off,
                    .M = 1,
-                   .W = 1,
-                   .ct = -1,
-                   .C = 1,
                    .unit = 1};
     int L = 1;
     L = sp.max_work > L ? sp.max_work : L;
@@ -397,12 +297,6 @@ int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const
         L = H + 1;
     sp.L = L + 1;
     sp.S = (T + 1) * sp.L * 2;
-    if (exact) { /* the small counters first: weekends, one shift type, then the minutes */
-        count_weekends(&sp, r, prep, pe, DP_PRICE_CELLS);
-        count_type(&sp, r, pe, DP_PRICE_CELLS);
-        if (pe->min_minutes > 0 || pe->max_minutes >= 0)
-            count_minutes(&sp, r, pe, DP_PRICE_CELLS);
-    }
     dp_work w = {0};
     size_t n = (size_t)T + 1;
     w.mu = malloc(n * sizeof *w.mu), w.mu_step = malloc(n * sizeof *w.mu_step);
@@ -419,39 +313,16 @@ int sp_rota_dp_line_bound(const sp_rota *r, const rt_prep *prep, size_t p, const
         if (cost[i] != HUGE_VAL && fabs(cost[i]) > scale &&
             fabs(cost[i]) < 0.5 * SP_ROTA_DP_HARD_MIN)
             scale = fabs(cost[i]);
-    int found = rounds(r, prep, p, cost, off_ok, &sp, &w, scale, line, lower);
-    if (!found && sp.M == 1 && (pe->min_minutes > 0 || pe->max_minutes >= 0) &&
-        count_minutes(&sp, r, pe, DP_MAX_CELLS)) {
+    int found = rounds(r, prep, p, cost, off_ok, &sp, &w, scale, line);
+    if (!found && (pe->min_minutes > 0 || pe->max_minutes >= 0) && count_minutes(&sp, r, pe)) {
         if (table_alloc(&w, &sp, H)) {
             work_free(&w);
             return SP_ENOMEM;
         }
-        found = rounds(r, prep, p, cost, off_ok, &sp, &w, scale, line, lower);
+        found = rounds(r, prep, p, cost, off_ok, &sp, &w, scale, line);
     }
     work_free(&w);
     return found;
-}
-
-/* The request terms of p's costs: an on-request's weight is saved by working its shift type (it
- * is paid otherwise, a constant of the line), an off-request's paid by working it. */
-static void add_requests(const sp_rota *r, size_t p, double *cost)
-{
-    size_t K = r->n_posts;
-    for (size_t i = 0; i < r->n_requests; i++) {
-        const rt_request *q = &r->requests[i];
-        if ((size_t)q->person != p)
-            continue;
-        for (size_t k = 0; k < K; k++) {
-            double *c = &cost[(size_t)q->day * K + k];
-            if (*c == HUGE_VAL)
-                continue;
-            int same = r->posts[k].shift == q->shift;
-            if (q->on && same)
-                *c -= q->weight;
-            else if (!q->on && same)
-                *c += q->weight;
-        }
-    }
 }
 
 void sp_rota_dp_costs(const sp_rota *r, const rt_prep *prep, size_t p, const int *assigned,
@@ -479,43 +350,21 @@ void sp_rota_dp_costs(const sp_rota *r, const rt_prep *prep, size_t p, const int
                 *c += pe->published[d] == (int)k ? -w->change : 0.0;
         }
     }
-    add_requests(r, p, cost);
-}
-
-void sp_rota_dp_costs_priced(const sp_rota *r, const rt_prep *prep, size_t p, const double *price,
-                             double *cost, unsigned char *off_ok)
-{
-    size_t H = (size_t)r->days, K = r->n_posts;
-    const rt_person *pe = &r->people[p];
-    const sp_rota_weights *w = &r->weights;
-    for (size_t d = 0; d < H; d++) {
-        int hard = prep->hard[p * H + d];
-        off_ok[d] = hard < 0;
+    for (size_t i = 0; i < r->n_requests; i++) {
+        const rt_request *q = &r->requests[i];
+        if ((size_t)q->person != p)
+            continue;
         for (size_t k = 0; k < K; k++) {
-            double *c = &cost[d * K + k];
-            if (!sp_rota_can_work(r, prep, p, (int)d, k) || (hard >= 0 && hard != (int)k)) {
-                *c = HUGE_VAL;
+            double *c = &cost[(size_t)q->day * K + k];
+            if (*c == HUGE_VAL)
                 continue;
-            }
-            *c = price ? -price[d * K + k] : 0.0;
-            *c += w->travel_per_minute * prep->post_travel[p * K + k];
-            if (pe->published[d] >= 0)
-                *c += pe->published[d] == (int)k ? -w->change : 0.0;
+            int same = r->posts[k].shift == q->shift;
+            if (q->on && same)
+                *c -= q->weight;
+            else if (!q->on && same)
+                *c += q->weight;
         }
     }
-    add_requests(r, p, cost);
-}
-
-double sp_rota_dp_line_constant(const sp_rota *r, size_t p)
-{
-    double c = 0.0;
-    for (size_t i = 0; i < r->n_requests; i++)
-        if ((size_t)r->requests[i].person == p && r->requests[i].on)
-            c += r->requests[i].weight;
-    for (int d = 0; d < r->days; d++)
-        if (r->people[p].published[d] >= 0)
-            c += r->weights.change;
-    return c;
 }
 
 double sp_rota_dp_value(const sp_rota *r, const double *cost, const int *line)

@@ -1,11 +1,11 @@
-/* Column generation for rotas (csrc/rota_colgen.c) and its pricing (rota_dp.c), against brute
+/* Column generation for rotas (csrc/rota_colgen.c) and its pricing (rota_price.c), against brute
  * force: the pricing line and its Lagrangian lower bound against every line of one person; the
  * column-generation bound against the optimum of tiny rotas found by enumerating every roster
  * with an objective written here (not the engine's), and against the LP of the master holding
  * every feasible line. */
 #include "harness.h"
 #include "rota_colgen.h"
-#include "rota_dp.h"
+#include "rota_price.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +72,7 @@ static void test_pricing_line_and_bound(void)
         }
         for (int exact = 0; exact <= 1; exact++) {
             double lower = 0.0;
-            int got = sp_rota_dp_line_bound(r, &prep, 0, cost, off_ok, line, &lower, exact);
+            int got = sp_rota_price_line(r, &prep, 0, cost, off_ok, line, &lower, exact);
             CHECK(lower <= brute + 1e-9);
             if (!exact)
                 continue;
