@@ -177,8 +177,8 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
     for (size_t p = 0; ok && p < P; p++) {
         if (start_ok[p])
             continue;
-        if (sp_cancel_is_raised(opts->cancel)) {
-            ok = 0;
+        if (sp_cancel_is_raised(opts->cancel) || sp_now() >= deadline) {
+            ok = 0; /* no roster in the time given: the caller reports it, never overruns */
             break;
         }
         if (use_dp) { /* the line by dynamic programming; a MIP only when that finds none */
@@ -602,11 +602,14 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     }
     if (have_start == 1)
         post_progress(opts, started, 1, value, 0.0);
-    if (sp_cancel_is_raised(opts->cancel)) { /* do not start the whole MIP's LP after a cancel */
+    /* Nor after a cancel or at the deadline: GLPK's set-up of a large model (scaling, the
+     * first basis) calls no callback and took 27 s on Curtois instance 24 with no time left. */
+    int cancelled = sp_cancel_is_raised(opts->cancel);
+    if (cancelled || sp_now() >= deadline) {
         sp_rota_model_free(&m);
         *have_roster = have_start;
         result->status = have_start ? SP_STATUS_FEASIBLE : SP_STATUS_NO_SOLUTION;
-        result->stop_reason = SP_STOP_CANCELLED;
+        result->stop_reason = cancelled ? SP_STOP_CANCELLED : SP_STOP_TIME_LIMIT;
         result->bound = 0.0; /* every penalty is >= 0 */
         return SP_OK;
     }
