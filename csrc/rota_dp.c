@@ -26,17 +26,17 @@
 #define DP_MAX_TABLE_BYTES 400e6
 
 typedef struct dp_space {
-    int T, C, G;         /* shift types; classes of "worked last"; moves (groups of types) */
-    int *class_of;       /* per type: its class */
-    int *class_rep;      /* per class: a type of it (for its forbidden successors) */
-    int *group_of;       /* per type: its move */
-    int *group_rep;      /* per move: a type of it (class, length, types it may not follow) */
-    int L, R;            /* run lengths kept (saturating); rule states (C + 1) * L * 2 */
+    int T, C, G;    /* shift types; classes of "worked last"; moves (groups of types) */
+    int *class_of;  /* per type: its class */
+    int *class_rep; /* per class: a type of it (for its forbidden successors) */
+    int *group_of;  /* per type: its move */
+    int *group_rep; /* per move: a type of it (class, length, types it may not follow) */
+    int L, R;       /* run lengths kept (saturating); rule states (C + 1) * L * 2 */
     int min_work, max_work, min_off;
-    int M, unit;         /* minute levels (1: minutes priced, not counted) and minutes per level */
-    int min_level;       /* least level at the end */
-    int max_bounded;     /* a level past M - 1 breaks the maximum (else the last level saturates) */
-    int *floor;          /* per day: the least level from which min_level can still be reached */
+    int M, unit;     /* minute levels (1: minutes priced, not counted) and minutes per level */
+    int min_level;   /* least level at the end */
+    int max_bounded; /* a level past M - 1 breaks the maximum (else the last level saturates) */
+    int *floor;      /* per day: the least level from which min_level can still be reached */
 } dp_space;
 
 static int state_of(const dp_space *sp, int last_class, int len, int exempt)
@@ -111,12 +111,12 @@ static long max_days_worked(long n, int max_work, int min_off)
 }
 
 typedef struct dp_work {
-    double *prev, *now;          /* the rule states' level rows of the day before and of the day */
-    int *back;                   /* per (day, cell): the cell of the day before */
-    short *move;                 /* per (day, cell): the move taken (-1: off) */
-    int *move_post;              /* per (day, move): the post it works (-1: none) */
-    int *prev_lo, *prev_hi;      /* per rule state: the levels prev may hold (outside: HUGE_VAL) */
-    int *now_lo, *now_hi;        /* the same for now */
+    double *prev, *now;     /* the rule states' level rows of the day before and of the day */
+    int *back;              /* per (day, cell): the cell of the day before */
+    short *move;            /* per (day, cell): the move taken (-1: off) */
+    int *move_post;         /* per (day, move): the post it works (-1: none) */
+    int *prev_lo, *prev_hi; /* per rule state: the levels prev may hold (outside: HUGE_VAL) */
+    int *now_lo, *now_hi;   /* the same for now */
     double *mu, *mu_step, *type_cost, *move_cost;
     int *mu_dir, *type_post, *count;
 } dp_work;
@@ -132,8 +132,8 @@ static void relax(const dp_work *w, size_t at, size_t to, double v, int from, in
 
 /* Every level of rule state `from` (rows lo..hi reached) moved to rule state `to`, `shift`
  * levels up, at cost c. */
-static void move_row(const dp_space *sp, const dp_work *w, size_t at, int from, int to,
-                     int shift, int floor, double c, int move)
+static void move_row(const dp_space *sp, const dp_work *w, size_t at, int from, int to, int shift,
+                     int floor, double c, int move)
 {
     int M = sp->M, lo = w->prev_lo[from], hi = w->prev_hi[from];
     const double *row = w->prev + (size_t)from * M;
@@ -233,8 +233,7 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
                     relax(w, at, (size_t)to * M, 0.0, -1, -1);
                     w->now_lo[to] = 0;
                     w->now_hi[to] = w->now_hi[to] > 0 ? w->now_hi[to] : 0;
-                }
-                else if (d > 0)
+                } else if (d > 0)
                     move_row(sp, w, at, f, to, 0, floor, 0.0, -1);
             }
             for (int g = 0; g < G; g++) {
@@ -353,7 +352,8 @@ static void adjust(double *x, double *step, int *dir, int want)
 static void work_free(dp_work *w)
 {
     free(w->prev), free(w->now), free(w->back), free(w->move), free(w->move_post);
-    free(w->prev_lo), free(w->prev_hi), free(w->now_lo), free(w->now_hi), free(w->mu), free(w->mu_step), free(w->type_cost), free(w->move_cost);
+    free(w->prev_lo), free(w->prev_hi), free(w->now_lo), free(w->now_hi), free(w->mu),
+        free(w->mu_step), free(w->type_cost), free(w->move_cost);
     free(w->mu_dir), free(w->type_post), free(w->count);
 }
 
