@@ -115,6 +115,10 @@ typedef struct dp_work {
     int *back;              /* per (day, cell): the cell of the day before */
     short *move;            /* per (day, cell): the move taken (-1: off) */
     int *move_post;         /* per (day, move): the post it works (-1: none) */
+    int *path;              /* per day: the cell the last path is in after it */
+    int *few, *few_path;    /* the last line with too few minutes, and its path */
+    int *many, *many_path;  /* the last line with too many minutes, and its path */
+    int have_few, have_many;
     int *prev_lo, *prev_hi; /* per rule state: the levels prev may hold (outside: HUGE_VAL) */
     int *now_lo, *now_hi;   /* the same for now */
     double *mu, *mu_step, *type_cost, *move_cost;
@@ -286,6 +290,7 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
         size_t at = (size_t)d * cells + (size_t)best;
         int g = w->move[at];
         line[d] = g < 0 ? -1 : w->move_post[(size_t)d * G + (size_t)g];
+        w->path[d] = (int)best;
         best = w->back[at];
     }
     return 1;
@@ -352,6 +357,7 @@ static void adjust(double *x, double *step, int *dir, int want)
 static void work_free(dp_work *w)
 {
     free(w->prev), free(w->now), free(w->back), free(w->move), free(w->move_post);
+    free(w->path), free(w->few), free(w->few_path), free(w->many), free(w->many_path);
     free(w->prev_lo), free(w->prev_hi), free(w->now_lo), free(w->now_hi), free(w->mu),
         free(w->mu_step), free(w->type_cost), free(w->move_cost);
     free(w->mu_dir), free(w->type_post), free(w->count);
@@ -367,6 +373,81 @@ static int table_alloc(dp_work *w, const dp_space *sp, int H)
     w->move = malloc((size_t)H * cells * sizeof *w->move);
     return w->prev && w->now && w->back && w->move ? SP_OK : SP_ENOMEM;
 }
+typedef struct splice_at {
+    int day, few_first; /* the day the lines meet; which line comes first */
+    double cost;
+} splice_at;
+
+static int by_cost(const void *a, const void *b)
+{
+    double x = ((const splice_at *)a)->cost, y = ((const splice_at *)b)->cost;
+    return (x > y) - (x < y);
+}
+
+static void line_sums(const sp_rota *r, const double *cost, const int *line, long *minutes,
+                      double *value)
+{
+    long m = 0;
+    double v = 0.0;
+    for (int d = 0; d < r->days; d++) {
+        if (line[d] >= 0) {
+            m += r->shifts[r->posts[line[d]].shift].length;
+            v += cost[(size_t)d * r->n_posts + (size_t)line[d]];
+        }
+        minutes[d] = m;
+        value[d] = v;
+    }
+}
+
+#define SPLICE_TRIES 16
+
+/* When the multipliers leave the minute window between two neighbouring lines, one with too few
+ * minutes and one with too many: both are paths through the same rule states, so on a day they
+ * are in the same state a line may follow one up to that day and the other after it, keeping
+ * every rule the states keep, its minutes between theirs. The cheapest of those inside the window
+ * that breaks no rule goes into line: 1, or 0 when none does (then the minutes are counted in the
+ * state). Both lines are cheapest at (nearly) the same multipliers, so such a line is nearly so:
+ * a good line, not always the cheapest one in the window. */
+static int splice(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
+                  dp_work *w, int *line)
+{
+    const rt_person *pe = &r->people[p];
+    int H = r->days, found = 0;
+    size_t n = (size_t)H + 1;
+    long *few_min = malloc(n * sizeof *few_min), *many_min = malloc(n * sizeof *many_min);
+    double *few_val = malloc(n * sizeof *few_val), *many_val = malloc(n * sizeof *many_val);
+    splice_at *at = malloc(2 * n * sizeof *at);
+    if (!few_min || !many_min || !few_val || !many_val || !at) {
+        free(few_min), free(many_min), free(few_val), free(many_val), free(at);
+        return SP_ENOMEM;
+    }
+    line_sums(r, cost, w->few, few_min, few_val);
+    line_sums(r, cost, w->many, many_min, many_val);
+    size_t n_at = 0;
+    for (int d = 0; d + 1 < H; d++) {
+        if (w->few_path[d] != w->many_path[d])
+            continue;
+        for (int few_first = 0; few_first < 2; few_first++) {
+            const long *a = few_first ? few_min : many_min, *b = few_first ? many_min : few_min;
+            const double *va = few_first ? few_val : many_val, *vb = few_first ? many_val : few_val;
+            long minutes = a[d] + b[H - 1] - b[d];
+            if (minutes < pe->min_minutes || (pe->max_minutes >= 0 && minutes > pe->max_minutes))
+                continue;
+            at[n_at++] = (splice_at){d, few_first, va[d] + vb[H - 1] - vb[d]};
+        }
+    }
+    qsort(at, n_at, sizeof *at, by_cost);
+    for (size_t i = 0; i < n_at && i < SPLICE_TRIES && !found; i++) {
+        const int *first = at[i].few_first ? w->few : w->many;
+        const int *then = at[i].few_first ? w->many : w->few;
+        for (int d = 0; d < H; d++)
+            line[d] = d <= at[i].day ? first[d] : then[d];
+        found = sp_rota_line_breaks(r, prep, p, line) == 0;
+    }
+    free(few_min), free(many_min), free(few_val), free(many_val), free(at);
+    return found;
+}
+
 /* Rounds of the path with the multipliers raised on what the line breaks: 1 found, 0 not.
  * With the minutes counted in the state (sp->M > 1), lambda stays 0. */
 static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
@@ -413,6 +494,11 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
         }
         int low = minutes < pe->min_minutes,
             high = pe->max_minutes >= 0 && minutes > pe->max_minutes;
+        if ((low || high) && sp->M == 1) { /* kept for splice */
+            memcpy(low ? w->few : w->many, line, (size_t)H * sizeof *line);
+            memcpy(low ? w->few_path : w->many_path, w->path, (size_t)H * sizeof *line);
+            *(low ? &w->have_few : &w->have_many) = 1;
+        }
         /* the minutes fall as lambda rises: bracket the window, then bisect */
         if (low)
             lambda_hi = lambda;
@@ -421,7 +507,7 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
         if (low || high) {
             if (lambda_lo > -HUGE_VAL && lambda_hi < HUGE_VAL) {
                 if (lambda_hi - lambda_lo < 1e-9 * lambda_step)
-                    return 0; /* the window falls between two neighbouring lines */
+                    break; /* the window falls between two neighbouring lines */
                 lambda = 0.5 * (lambda_lo + lambda_hi);
             } else {
                 lambda += low ? -lambda_step : lambda_step;
@@ -434,7 +520,7 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
         adjust(&nu, &nu_step, &nu_dir,
                pe->max_weekends >= 0 && weekends > pe->max_weekends ? 1 : 0);
     }
-    return 0;
+    return sp->M == 1 && w->have_few && w->have_many ? splice(r, prep, p, cost, w, line) : 0;
 }
 
 int sp_rota_dp_line(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
@@ -465,8 +551,11 @@ int sp_rota_dp_line(const sp_rota *r, const rt_prep *prep, size_t p, const doubl
     w.mu_dir = malloc(n * sizeof *w.mu_dir), w.type_cost = malloc(n * sizeof *w.type_cost);
     w.type_post = malloc(n * sizeof *w.type_post), w.count = malloc(n * sizeof *w.count);
     w.move_cost = malloc(n * sizeof *w.move_cost);
+    size_t days = (size_t)H * sizeof(int);
+    w.path = malloc(days), w.few = malloc(days), w.few_path = malloc(days);
+    w.many = malloc(days), w.many_path = malloc(days);
     int rc = sp.floor && w.mu && w.mu_step && w.mu_dir && w.type_cost && w.type_post && w.count &&
-                     w.move_cost
+                     w.move_cost && w.path && w.few && w.few_path && w.many && w.many_path
                  ? group_types(&sp, r)
                  : SP_ENOMEM;
     if (!rc) {
