@@ -119,6 +119,7 @@ typedef struct dp_work {
     int *few, *few_path;    /* the last line with too few minutes, and its path */
     int *many, *many_path;  /* the last line with too many minutes, and its path */
     int have_few, have_many;
+    double nu;              /* the weekend multiplier of the last path */
     int *prev_lo, *prev_hi; /* per rule state: the levels prev may hold (outside: HUGE_VAL) */
     int *now_lo, *now_hi;   /* the same for now */
     double *mu, *mu_step, *type_cost, *move_cost;
@@ -460,15 +461,19 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
     for (int t = 0; t < T; t++)
         mean_len += r->shifts[t].length;
     mean_len = T ? fmax(1.0, mean_len / T) : 1.0;
-    double lambda = 0.0, lambda_step = 0.25 * scale / mean_len, nu = 0.0, nu_step = 0.25 * scale;
-    double lambda_lo = -HUGE_VAL, lambda_hi = HUGE_VAL;
+    double lambda = 0.0, lambda_step = 0.25 * scale / mean_len, nu_step = 0.25 * scale;
+    double lambda_lo = -HUGE_VAL, lambda_hi = HUGE_VAL, nu = sp->M == 1 ? 0.0 : w->nu;
     int nu_dir = 0;
     for (int t = 0; t < T; t++) {
-        w->mu[t] = 0.0;
+        /* counting the minutes, start from the multipliers the pricing of them ended with: the
+         * lines are alike (Curtois 24: 41 of 55 people need one exact path, not about four) */
+        if (sp->M == 1)
+            w->mu[t] = 0.0;
         w->mu_step[t] = 0.25 * scale;
         w->mu_dir[t] = 0;
     }
     for (int round = 0; round < DP_ROUNDS; round++) {
+        w->nu = nu;
         if (!best_path(r, cost, off_ok, lambda, nu, sp, w, line))
             return 0;
         unsigned broken = sp_rota_line_breaks(r, prep, p, line);
