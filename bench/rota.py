@@ -69,7 +69,8 @@ def main() -> int:
             f"MISMATCH ({len(bad)} violations, evaluator {objective})"
         failed += check != "ok"
         gap = f"{100.0 * (result.objective - best) / best:7.2f}" if best else f"{'-':>7}"
-        print(f"{name:>4} {result.objective:10.0f} {best or '-':>7} {gap} {result.bound:8.0f} "
+        bound = result.bound + 0.0  # a bound of -0 prints as 0
+        print(f"{name:>4} {result.objective:10.0f} {best or '-':>7} {gap} {bound:8.0f} "
               f"{result.status:<9} {result.seconds:7.1f}  {check}", flush=True)
     return 1 if failed else 0
 

@@ -22,6 +22,10 @@
 #define WHOLE_MIP_SMALL 500
 #define WHOLE_MIP_SHARE_SMALL 0.25
 #define WHOLE_MIP_SHARE 0.12
+/* Seconds per column GLPK spends setting the whole MIP up (building, scaling, first basis), where
+ * no callback sees the clock: 54 s on Curtois instance 24 (1.75 M columns, machine loaded). The
+ * whole MIP is skipped when its share of the time is smaller. */
+#define WHOLE_MIP_SETUP_PER_COLUMN 3e-5
 /* Each neighbourhood's share of the time left (at least 1 s). 0.02 was tried: 1004 twice on
  * instance 3 in 60 s (0.05: 1004-1102), but 922 on instance 2 (0.05: 828 in every run). */
 #define SUB_MIP_SHARE 0.05
@@ -179,8 +183,8 @@ static int construct(const sp_rota *r, const rt_prep *prep, int *best, double *v
     for (size_t p = 0; ok && p < P; p++) {
         if (start_ok[p])
             continue;
-        if (sp_cancel_is_raised(opts->cancel)) {
-            ok = 0;
+        if (sp_cancel_is_raised(opts->cancel) || sp_now() >= deadline) {
+            ok = 0; /* no roster in the time given: the caller reports it, never overruns */
             break;
         }
         if (use_dp) { /* the line by dynamic programming; a MIP only when that finds none */
@@ -658,7 +662,7 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     double cg_bound = -HUGE_VAL;
     int cg_converged = 0;
     if (have_start == 1 && dp_applies(r) && deadline != HUGE_VAL &&
-        !sp_cancel_is_raised(opts->cancel)) {
+        !sp_cancel_is_raised(opts->cancel) && sp_now() < deadline) {
         rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, &cg_converged,
                           m.integral, deadline, opts, err);
         if (rc) {
@@ -678,11 +682,14 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
         }
     }
     free(first_roster);
-    if (sp_cancel_is_raised(opts->cancel)) { /* do not start the whole MIP's LP after a cancel */
+    /* Nor after a cancel or at the deadline: GLPK's set-up of a large model (scaling, the
+     * first basis) calls no callback and took 27 s on Curtois instance 24 with no time left. */
+    int cancelled = sp_cancel_is_raised(opts->cancel);
+    if (cancelled || sp_now() >= deadline) {
         sp_rota_model_free(&m);
         *have_roster = have_start;
         result->status = have_start ? SP_STATUS_FEASIBLE : SP_STATUS_NO_SOLUTION;
-        result->stop_reason = SP_STOP_CANCELLED;
+        result->stop_reason = cancelled ? SP_STOP_CANCELLED : SP_STOP_TIME_LIMIT;
         result->bound = fmax(0.0, cg_bound); /* every penalty is >= 0 */
         return SP_OK;
     }
@@ -701,8 +708,15 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
      * its bound is at least the compact LP's (each line keeps the person's rules), so the time
      * goes to the neighbourhood search instead. */
     int skip_whole = cg_converged && result->binaries > WHOLE_MIP_SMALL && opts->time_limit > 0;
-    sp_mip_result res = {.status = SP_STATUS_NO_SOLUTION};
-    rc = skip_whole ? SP_OK : sp_mip_solve_lex(&res, m.mip, &first, err);
+    sp_mip_result res = {.status = SP_STATUS_NO_SOLUTION, .stop_reason = SP_STOP_TIME_LIMIT};
+    if (skip_whole)
+        ; /* straight on to the neighbourhoods, from column generation's roster and bound */
+    else if (opts->time_limit <= 0 ||
+             first.time_limit >= WHOLE_MIP_SETUP_PER_COLUMN * (double)result->columns)
+        rc = sp_mip_solve_lex(&res, m.mip, &first, err);
+    else if (opts->log_level >= 2)
+        fprintf(stderr, "staffpool: rota whole MIP skipped: its %.1f s would not cover its set-up\n",
+                first.time_limit);
     if (rc) {
         sp_rota_model_free(&m);
         return rc;

@@ -766,6 +766,11 @@ int sps_in_row(sp_error *err, int rc, const char *table, long long rowid)
 
 int sps_exec(sp_store *st, const char *sql, sp_error *err)
 {
+    if (st->batch && !strncmp(sql, "BEGIN", 5)) /* a read or a result write */
+        return sp_fail(err, SP_EINVAL,
+                       "database '%.200s': an import batch is open; reads and result writes "
+                       "wait until it ends",
+                       st->path);
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? SP_OK : sps_db_fail(st, err, rc, sql);
 }
@@ -782,8 +787,58 @@ int sps_prep(sp_store *st, const char *sql, sqlite3_stmt **s, sp_error *err)
 
 void sps_rollback(sp_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (!st->batch && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int sps_input_begin(sp_store *st, sp_error *err)
+{
+    return sps_exec(st, st->batch ? "SAVEPOINT sp_input" : "BEGIN IMMEDIATE", err);
+}
+
+int sps_input_end(sp_store *st, sp_error *err)
+{
+    if (st->batch)
+        return sps_exec(st, "RELEASE sp_input", err);
+    int rc = sps_fk_check(st, err);
+    return rc ? rc : sps_exec(st, "COMMIT", err);
+}
+
+void sps_input_undo(sp_store *st)
+{
+    if (st->batch)
+        sqlite3_exec(st->db, "ROLLBACK TO sp_input; RELEASE sp_input", NULL, NULL, NULL);
+    else
+        sps_rollback(st);
+}
+
+int sp_store_import_begin(sp_store *st, sp_error *err)
+{
+    if (st->readonly)
+        return sp_fail(err, SP_EREADONLY, "database '%.200s': read-only; nothing can be imported",
+                       st->path);
+    if (st->batch)
+        return sp_fail(err, SP_EINVAL, "database '%.200s': an import batch is already open",
+                       st->path);
+    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        st->batch = 1;
+    return rc;
+}
+
+int sp_store_import_end(sp_store *st, int commit, sp_error *err)
+{
+    if (!st->batch)
+        return sp_fail(err, SP_EINVAL, "database '%.200s': no import batch is open", st->path);
+    st->batch = 0;
+    int rc = commit ? sps_fk_check(st, err) : SP_OK;
+    if (commit && !rc)
+        rc = sps_exec(st, "COMMIT", err);
+    if (!commit || rc)
+        sps_rollback(st);
+    if (!rc)
+        sp_ok(err);
+    return rc;
 }
 
 /* Steps a statement that returns no row, then resets it for the next bindings. */
@@ -1234,7 +1289,7 @@ int sp_store_save_pool(sp_store *st, const sp_pool *pool, const char *name,
                 return sp_fail_field(err, "pool", NULL, "period_labels",
                                      "label of period %d is missing", t);
     sqlite3_stmt *q[INS_COUNT] = {0};
-    int rc = sps_exec(st, "BEGIN IMMEDIATE", err);
+    int rc = sps_input_begin(st, err);
     if (rc)
         return rc;
     for (int i = 0; i < INS_COUNT && !rc; i++)
@@ -1246,11 +1301,9 @@ int sp_store_save_pool(sp_store *st, const sp_pool *pool, const char *name,
     for (int i = 0; i < INS_COUNT; i++)
         sqlite3_finalize(q[i]);
     if (!rc) /* a redeployment scenario may refer to partners, sites or skills the pool dropped */
-        rc = sps_fk_check(st, err);
-    if (!rc)
-        rc = sps_exec(st, "COMMIT", err);
+        rc = sps_input_end(st, err);
     if (rc) {
-        sps_rollback(st);
+        sps_input_undo(st);
         return rc;
     }
     st->saves++;

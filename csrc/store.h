@@ -16,6 +16,7 @@ struct sp_store {
     int readonly;
     int write_delay_us;
     long long saves; /* pools saved through this connection (data_version only sees others') */
+    int batch;       /* an import batch is open (sp_store_import_begin) */
 };
 
 /* Whose inputs a table holds (bits of table_def.input in store.c): the hash of a run covers
@@ -28,6 +29,12 @@ int sps_in_row(sp_error *err, int rc, const char *table, long long rowid);
 int sps_exec(sp_store *st, const char *sql, sp_error *err);
 int sps_prep(sp_store *st, const char *sql, struct sqlite3_stmt **s, sp_error *err);
 void sps_rollback(sp_store *st);
+/* An input save's transaction: BEGIN IMMEDIATE .. references checked, COMMIT; inside an import
+ * batch a savepoint instead, the references checked when the batch ends (the batch's later
+ * saves may still replace what a reference points to). On error: sps_input_undo. */
+int sps_input_begin(sp_store *st, sp_error *err);
+int sps_input_end(sp_store *st, sp_error *err);
+void sps_input_undo(sp_store *st);
 int sps_step_done(sp_store *st, struct sqlite3_stmt *s, sp_error *err, const char *what);
 void sps_bind_text(struct sqlite3_stmt *s, int i, const char *v);
 void sps_bind_real(struct sqlite3_stmt *s, int i, double v);

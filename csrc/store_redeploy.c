@@ -177,7 +177,7 @@ static int save_inputs(sp_store *st, const sps_table_def *defs, size_t n_defs, c
     int rc = sps_check_tables(defs, n_defs, tables, n_tables, err);
     if (rc)
         return rc;
-    if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = sps_input_begin(st, err)))
         return rc;
     rc = sps_exec(st, clear, err);
     if (!rc)
@@ -185,11 +185,9 @@ static int save_inputs(sp_store *st, const sps_table_def *defs, size_t n_defs, c
     if (!rc && derive)
         rc = derive(st, err);
     if (!rc)
-        rc = sps_fk_check(st, err);
-    if (!rc)
-        rc = sps_exec(st, "COMMIT", err);
+        rc = sps_input_end(st, err);
     if (rc) {
-        sps_rollback(st);
+        sps_input_undo(st);
         return rc;
     }
     sp_ok(err);

@@ -96,17 +96,15 @@ int sp_store_save_rota(sp_store *st, const sp_table_rows *tables, size_t n_table
     int rc = sps_check_tables(INPUTS, N_INPUTS, tables, n_tables, err);
     if (rc)
         return rc;
-    if ((rc = sps_exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = sps_input_begin(st, err)))
         return rc;
     rc = sps_exec(st, CLEAR_ROTA_INPUTS, err);
     if (!rc)
         rc = sps_insert_rows(st, INPUTS, N_INPUTS, tables, n_tables, 0, err);
     if (!rc) /* staff, sites, skills the rows name must be the pool's */
-        rc = sps_fk_check(st, err);
-    if (!rc)
-        rc = sps_exec(st, "COMMIT", err);
+        rc = sps_input_end(st, err);
     if (rc) {
-        sps_rollback(st);
+        sps_input_undo(st);
         return rc;
     }
     st->saves++; /* data_version does not see this connection's own commits */

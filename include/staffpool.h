@@ -306,6 +306,15 @@ int sp_store_check(sp_store *store, sp_error *err);
 int sp_store_save_pool(sp_store *store, const sp_pool *pool, const char *name,
                        const char *const *period_labels, sp_error *err);
 
+/* An import batch: the input saves made between these two calls (pool, redeployment, sharing
+ * agreements, rota inputs) land together or not at all, in one BEGIN IMMEDIATE transaction; the
+ * references between them are checked at the end (so a pool may drop a partner that a later
+ * save of the batch stops referring to). Reads and result writes are refused while it is open.
+ * sp_store_import_end with commit 0 discards the batch; a failed check or COMMIT discards it too
+ * (SP_EINVAL naming the table and row, or the database error). */
+int sp_store_import_begin(sp_store *store, sp_error *err);
+int sp_store_import_end(sp_store *store, int commit, sp_error *err);
+
 /* Inputs read for one plan: the pool over a horizon, the hash of every input table and the
  * database's data_version, read in one read transaction. Free with sp_inputs_free. */
 typedef struct sp_inputs sp_inputs;

@@ -263,19 +263,23 @@ def _cmd_import(args: argparse.Namespace, out: _Out) -> int:
         pool = read_pool(args.dir)
         redeploy = read_redeployment(args.dir) if has_redeployment(args.dir) else None
         agreements = read_agreements(args.dir, pool) if has_agreements(args.dir) else None
-        out.progress("saving the pool")
-        store.save_pool(pool)
-        if redeploy is not None:
-            out.progress("saving the redeployment scenarios")
-            try:
-                store.save_redeployment_rows(redeploy[0])
-            except ValidationError as e:
-                raise ValidationError(csv_location(str(e), redeploy[1]), e.record,
-                                      e.field) from None
-        if agreements is not None:
-            out.progress("saving the sharing agreements")
-            store.save_agreements(agreements)
-        cli_rota.import_rota(store, args.dir, pool, out)  # rota_*.csv, when given
+        rota = cli_rota.read_rota_csv(args.dir, pool)  # rota_*.csv, when given
+        with store.import_batch():  # all of it or, on any error, none of it
+            out.progress("saving the pool")
+            store.save_pool(pool)
+            if redeploy is not None:
+                out.progress("saving the redeployment scenarios")
+                try:
+                    store.save_redeployment_rows(redeploy[0])
+                except ValidationError as e:
+                    raise ValidationError(csv_location(str(e), redeploy[1]), e.record,
+                                          e.field) from None
+            if agreements is not None:
+                out.progress("saving the sharing agreements")
+                store.save_agreements(agreements)
+            if rota is not None:
+                out.progress("saving the rota inputs")
+                cli_rota.save_rota_csv(store, rota)
     out.result(f"imported {args.dir} into {args.db}: {_pool_line(pool)}")
     out.json({"database": args.db, "imported": args.dir,
               **{k: len(pool.records(k)) for k in ("partners", "sites", "skills", "staff",

@@ -9,8 +9,8 @@ The first form reads the rota tables and the published rota, solves, and writes 
 its run in one transaction (staffpool.store.Store.rota), with the exit codes of `plan`. --show
 prints a stored rota (default: the current one); --export writes one iCalendar file per person
 (OUT is a directory) or the rota's tables as CSV. cli.py registers the subcommand
-(`add_subcommands`, `COMMANDS`) and calls `init_demo` and `import_rota` from `init --demo` and
-`import`.
+(`add_subcommands`, `COMMANDS`) and calls `init_demo` from `init --demo`, and `read_rota_csv` and
+`save_rota_csv` from `import`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import os
 import shlex
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .errors import ValidationError
 from .progress import StderrLines
@@ -246,16 +246,21 @@ def init_demo(store: Any) -> None:
         store.save_rota(json.load(f)["tables"])
 
 
-def import_rota(store: Any, directory: str, pool: Any, out: Any) -> None:
-    """`staffpool import`: with rota_*.csv files in directory (rota_shifts.csv among them),
-    replaces the rota inputs with them (after the pool was saved); without, the stored ones are
-    kept."""
-    from .csvio import has_rota, read_rota, rota_csv_location
+def read_rota_csv(directory: str, pool: Any) -> Optional[Tuple[Any, Any]]:
+    """`staffpool import`: the rota_*.csv files in directory (rota_shifts.csv among them) read
+    against pool, as (tables, line map) for `save_rota_csv`; None without them (the stored rota
+    inputs are then kept)."""
+    from .csvio import has_rota, read_rota
 
-    if not has_rota(directory):
-        return
-    tables, lines = read_rota(directory, pool)
-    out.progress("saving the rota inputs")
+    return read_rota(directory, pool) if has_rota(directory) else None
+
+
+def save_rota_csv(store: Any, rota: Tuple[Any, Any]) -> None:
+    """Replaces the stored rota inputs with what `read_rota_csv` read; an error names the CSV
+    file and line."""
+    from .csvio import rota_csv_location
+
+    tables, lines = rota
     try:
         store.save_rota_rows(tables)
     except ValidationError as e:

@@ -268,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  shift_off_requests: {p['shift_off']:g}")
     print(f"  cover_under: {p['cover_under']:g}")
     print(f"  cover_over: {p['cover_over']:g}")
-    print(f"bound: {result.bound:g}")
+    print(f"bound: {result.bound + 0.0:g}")  # + 0.0: a bound of -0 prints as 0
     print(f"gap: {result.gap:.4%}")
     print(f"status: {result.status}" + (f" (stopped by {result.stopped_by})"
                                         if result.stopped_by else ""))

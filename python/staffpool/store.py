@@ -17,8 +17,9 @@ import json
 import math
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from ._native import ffi, lib
 from .errors import StaffpoolError, ValidationError, raise_for
@@ -549,6 +550,26 @@ class Store:
         err = ffi.new("sp_error *")
         _check(lib.sp_store_save_pool(self._handle(), pool._ptr, _b(pool.name or None),
                                       labels if labels is not None else ffi.NULL, err), err)
+
+    @contextmanager
+    def import_batch(self) -> Iterator["Store"]:
+        """The saves of inputs made inside (pool, redeployment, agreements, rota inputs) land
+        together or not at all: an exception inside, or a reference between them that does not
+        resolve at the end (a ValidationError naming the table and row), leaves the database as
+        it was. Reads and result writes are refused inside.
+
+            with store.import_batch():
+                store.save_pool(pool)
+                store.save_rota(rota)
+        """
+        err = ffi.new("sp_error *")
+        _check(lib.sp_store_import_begin(self._handle(), err), err)
+        try:
+            yield self
+        except BaseException:
+            lib.sp_store_import_end(self._handle(), 0, ffi.new("sp_error *"))
+            raise
+        _check(lib.sp_store_import_end(self._handle(), 1, err), err)
 
     def read_inputs(self, first_period: Optional[Period] = None,
                     periods: Optional[int] = None) -> Inputs:

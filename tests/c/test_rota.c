@@ -294,22 +294,35 @@ static void test_fairness_and_freeze(void)
     sp_rota_free(r);
 }
 
-/* The line by dynamic programming against brute force over all 3^7 lines of one person with
- * random rules and random per (day, post) costs: it finds a line exactly when one exists, the line
+/* The line by dynamic programming against brute force over every line of one person with random
+ * rules and random per (day, post) costs: it finds a line exactly when one exists, the line
  * breaks no rule (sp_rota_line_breaks, an independent count of runs), it is never cheaper than
- * the brute-force optimum, and without a minute window (no multiplier at work) it is optimal. */
-static void test_dp_line_against_brute_force(void)
+ * the brute-force optimum, and without a minute window (no multiplier at work) it is optimal.
+ * alike_types: four shift types, two of them alike in every way the states see (one move), and
+ * three sharing their forbidden successors (one "worked last" class), over 6 days (5^6 lines);
+ * else two types over 7 days (3^7 lines). */
+static void dp_line_against_brute_force(int alike_types)
 {
-    unsigned long seed = 12345;
-    int exists = 0, windowed = 0;
+    unsigned long seed = 12345 + (unsigned long)alike_types;
+    int exists = 0, windowed = 0, H = alike_types ? 6 : 7, T = alike_types ? 4 : 2;
+    int n_lines = 1;
+    for (int d = 0; d < H; d++)
+        n_lines *= T + 1;
     for (int trial = 0; trial < 200; trial++) {
 #define RND(n) ((int)((seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33) % (n))
         sp_rota *r = NULL;
         sp_error err;
-        CHECK(sp_rota_new(&r, 7, RND(7), &err) == SP_OK);
+        CHECK(sp_rota_new(&r, H, RND(7), &err) == SP_OK);
         CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
         CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
-        if (RND(2))
+        if (alike_types) {
+            CHECK(sp_rota_add_shift(r, "D2", -1, 480, NULL, NULL, &err) == SP_OK);
+            CHECK(sp_rota_add_shift(r, "E", -1, 600, NULL, NULL, &err) == SP_OK);
+            CHECK(sp_rota_forbid_succession(r, "N", "D2", &err) == SP_OK);
+            if (RND(2))
+                CHECK(sp_rota_forbid_succession(r, "E", "N", &err) == SP_OK);
+        }
+        if (alike_types || RND(2))
             CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
         sp_rota_person pe;
         sp_rota_person_init(&pe);
@@ -324,24 +337,24 @@ static void test_dp_line_against_brute_force(void)
         }
         CHECK(sp_rota_add_person(r, &pe, &err) == SP_OK);
         if (RND(3) == 0)
-            CHECK(sp_rota_add_day_off(r, "A", RND(7), &err) == SP_OK);
+            CHECK(sp_rota_add_day_off(r, "A", RND(H), &err) == SP_OK);
         CHECK(sp_rota_set_cover(r, 0, "D", 1, 1, 1, 0, &err) == SP_OK); /* freezes the shifts */
         rt_prep prep;
         CHECK(sp_rota_prep(&prep, r, &err) == SP_OK);
         size_t K = r->n_posts;
-        double cost[7 * 2];
+        double cost[7 * 4];
         unsigned char off_ok[7];
-        for (int d = 0; d < 7; d++) {
+        for (int d = 0; d < H; d++) {
             off_ok[d] = 1;
             for (size_t k = 0; k < K; k++)
                 cost[d * K + k] = r->people[0].day_off[d] ? HUGE_VAL : (double)(RND(11) - 5);
         }
         double brute = HUGE_VAL;
         int line[7];
-        for (int code = 0; code < 3 * 3 * 3 * 3 * 3 * 3 * 3; code++) {
+        for (int code = 0; code < n_lines; code++) {
             int c = code;
-            for (int d = 0; d < 7; d++, c /= 3)
-                line[d] = c % 3 - 1;
+            for (int d = 0; d < H; d++, c /= T + 1)
+                line[d] = c % (T + 1) - 1;
             if (!sp_rota_line_breaks(r, &prep, 0, line)) {
                 double v = sp_rota_dp_value(r, cost, line);
                 brute = v < brute ? v : brute;
@@ -363,6 +376,16 @@ static void test_dp_line_against_brute_force(void)
 #undef RND
     }
     CHECK(exists > 100 && windowed > 30); /* the random cases exercise both kinds */
+}
+
+static void test_dp_line_against_brute_force(void)
+{
+    dp_line_against_brute_force(0);
+}
+
+static void test_dp_line_with_alike_types_against_brute_force(void)
+{
+    dp_line_against_brute_force(1);
 }
 
 /* A time-limited search on a random 10-person, 21-day rota with a hard minimum: the first roster
@@ -447,6 +470,7 @@ int main(void)
     RUN(test_multi_post_validation);
     RUN(test_fairness_and_freeze);
     RUN(test_dp_line_against_brute_force);
+    RUN(test_dp_line_with_alike_types_against_brute_force);
     RUN(test_time_limited_search_keeps_every_rule);
     return harness_report();
 }

@@ -170,6 +170,75 @@ def test_a_pool_import_cannot_drop_staff_on_the_rota(db):
         store.check()
 
 
+# ---- import batches: several input saves, all or nothing ----------------------------------------
+
+def all_inputs(store):
+    return {t: store.records(t) for t in ("partners", "staff", "skills", *ROTA_COLUMNS)}
+
+
+def pool_without_b1(store):
+    d = store.load_pool().to_dict()
+    d["staff"] = [s for s in d["staff"] if s["id"] != "B1"]
+    d["demand"] = d.get("demand", [])
+    return staffpool.Pool.from_dict(d)
+
+
+def test_a_batch_may_drop_staff_that_a_later_save_of_it_stops_naming(db):
+    with Store(db) as store:
+        rota = rota_input_records(store)
+        rota = {t: [r for r in rows if r.get("staff") != "B1"] for t, rows in rota.items()}
+        pool = pool_without_b1(store)
+        with store.import_batch():
+            store.save_pool(pool)  # alone it is refused (test above)
+            store.save_rota(rota)
+        assert {s["id"] for s in store.records("staff")} == {"A1", "A2"}
+        assert "B1" not in {r["staff"] for r in store.records("rota_staff")}
+        store.check()
+
+
+def test_a_batch_whose_references_do_not_resolve_writes_nothing(db):
+    with Store(db) as store:
+        before = all_inputs(store)
+        pool = pool_without_b1(store)
+        with pytest.raises(ValidationError, match="rota_staff row 3.*staff record"):
+            with store.import_batch():
+                store.save_pool(pool)
+                store.save_rota({t: before[t] for t in ROTA_COLUMNS})  # still names B1
+        assert all_inputs(store) == before
+        store.check()
+        store.save_rota(rota_input_records(store))  # the connection is usable again
+
+
+def test_an_error_inside_a_batch_undoes_its_earlier_saves(db):
+    with Store(db) as store:
+        before = all_inputs(store)
+        data = rota_input_records(store)
+        data["rota_shifts"].append({"id": "X", "start_minute": 1500, "length_minutes": 60})
+        pool = pool_without_b1(store)
+        with pytest.raises(ValidationError, match="CHECK constraint failed: start_minute"):
+            with store.import_batch():
+                store.save_pool(pool)
+                store.save_rota(data)
+        assert all_inputs(store) == before
+        with pytest.raises(RuntimeError):
+            with store.import_batch():
+                store.save_rota({t: [] for t in ROTA_COLUMNS})
+                raise RuntimeError("the caller's own failure")
+        assert all_inputs(store) == before
+        store.check()
+
+
+def test_reads_and_result_writes_wait_for_the_batch(db):
+    with Store(db) as store:
+        with store.import_batch():
+            with pytest.raises(staffpool.StaffpoolError, match="import batch is open"):
+                store.rota(FROM, DAYS, time_limit=5)
+            with pytest.raises(staffpool.StaffpoolError, match="already open"):
+                with store.import_batch():
+                    pass
+        assert store.rota(FROM, DAYS, time_limit=5).status in ("optimal", "feasible")
+
+
 # ---- the nightly write -------------------------------------------------------------------------
 
 def check_against_inputs(store, rota_id):
