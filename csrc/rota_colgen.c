@@ -569,12 +569,12 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
         }
         out->lp_value = sp_master_objective(cg.ms);
         int added = 0;
-        double bound;
+        double bound, last;
         rc = price_round(&cg, &added, &bound, lp_deadline, opts, NULL, SMOOTHING);
+        last = bound;
         if (!rc && !added && cg.have_center) { /* nothing at the smoothed prices: try the duals */
-            double at_duals;
-            rc = price_round(&cg, &added, &at_duals, lp_deadline, opts, NULL, 0.0);
-            bound = fmax(bound, at_duals);
+            rc = price_round(&cg, &added, &last, lp_deadline, opts, NULL, 0.0);
+            bound = fmax(bound, last);
         }
         if (rc) {
             sp_fail(err, rc, "out of memory pricing lines");
@@ -589,7 +589,9 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
                     out->iterations, out->lp_value, out->bound, added, sp_master_cols(cg.ms),
                     sp_now() - t0);
         if (!added) {
-            out->converged = 1;
+            /* converged only when every person was priced (a round cut short by the clock has
+             * no bound, and found nothing only for want of time) */
+            out->converged = last > -HUGE_VAL;
             break;
         }
         /* proved: no roster can beat the incumbent by a unit (or at all) */
