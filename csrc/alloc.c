@@ -257,6 +257,19 @@ static int add_aux(model *m, int col, const int *cols, size_t n, double sign, do
     return SP_OK;
 }
 
+/* The partner of the partner binary just linked (for fix-and-optimise windows); depth binaries'
+ * links get -1. */
+static int note_link_partner(model *m, int partner)
+{
+    if (sp_grow(&m->link_partner, &m->cap_link_partner, m->n_links, sizeof *m->link_partner))
+        return SP_ENOMEM;
+    for (size_t i = m->n_link_partner; i + 1 < m->n_links; i++)
+        m->link_partner[i] = -1;
+    m->link_partner[m->n_links - 1] = partner;
+    m->n_link_partner = m->n_links;
+    return SP_OK;
+}
+
 /* Partner binaries z of one person with a partner limit below the partners they could serve. */
 /* sum_{d of p in t} (1 + tau) x_sd <= cap_st z_sp for every period t in which s could work on
  * two or more demand records of p: tighter than the per-pair rows, whose bounds add up to several
@@ -313,6 +326,7 @@ static int add_limit_for(model *m, int s, int *z_of, int *cols, staff_pair *by_p
             if (pool->demand[m->pairs[m->staff_pairs[i]].demand].partner == (int)p)
                 cols[n++] = m->staff_pairs[i];
         TRY(add_link(m, z_of[p], cols, n, 1e-6, s, st->max_partners));
+        TRY(note_link_partner(m, (int)p));
         TRY(add_period_links(m, s, z_of[p], cols, n, by_period));
     }
     return SP_OK;
@@ -427,6 +441,63 @@ static void repair_binaries(void *ctx, double *x1, int term)
     }
 }
 
+typedef struct scored_staff {
+    double score;
+    int staff;
+    size_t first_link, end_link; /* the person's partner binaries: links[first_link .. end_link) */
+} scored_staff;
+
+static int cmp_scored_staff(const void *a, const void *b)
+{
+    const scored_staff *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->staff - y->staff;
+}
+
+/* Fix-and-optimise windows (sp_mip_set_window) for the fairness stage: the partner binaries of
+ * `size` limited people, who may then serve other partners. People who could serve the partners
+ * with the largest unmet fraction come first; later rounds move the window along the list, so
+ * that people freeing someone else for those partners get their turn. Other stages have none. */
+static size_t fairness_window(void *ctx, const double *x1, int term, unsigned round, size_t size,
+                              unsigned char *free_col)
+{
+    model *m = ctx;
+    const sp_pool *pool = m->pool;
+    if (term != SP_TERM_FAIRNESS || size == 0)
+        return 0;
+    for (size_t p = 0; p < pool->n_partners; p++)
+        m->partner_unmet[p] = 0.0;
+    for (size_t d = 0; d < pool->n_demand; d++)
+        m->partner_unmet[pool->demand[d].partner] += x1[m->n_pairs + d + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_links;) {
+        size_t end = i;
+        while (end < m->n_links && m->links[end].limit_group == m->links[i].limit_group)
+            end++;
+        if (m->links[i].limit_group >= 0) {
+            double score = 0.0;
+            for (size_t a = i; a < end; a++) {
+                int p = m->link_partner[a];
+                if (m->partner_hours[p] > 0.0)
+                    score = fmax(score, m->partner_unmet[p] / m->partner_hours[p]);
+            }
+            m->window_staff[n++] = (scored_staff){score, m->links[i].limit_group, i, end};
+        }
+        i = end;
+    }
+    if (n == 0)
+        return 0;
+    qsort(m->window_staff, n, sizeof *m->window_staff, cmp_scored_staff);
+    size_t take = size < n ? size : n, offset = size < n ? (round * ((size + 1) / 2)) % n : 0;
+    for (size_t k = 0; k < take; k++) {
+        const scored_staff *s = &m->window_staff[(offset + k) % n];
+        for (size_t a = s->first_link; a < s->end_link; a++)
+            free_col[m->links[a].binary] = 1;
+    }
+    return n;
+}
+
 /* Per-staff rows of one resilience rule: y (depth) and e (share excess). */
 static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
                           const int *pair_cols, size_t n_cols, int depth_row, int *depth_col)
@@ -472,6 +543,7 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols, i
     }
     if (demand_hours <= 0.0)
         return SP_OK; /* a rule without demand is vacuous */
+    m->deepest_rule = rule->min_people > m->deepest_rule ? rule->min_people : m->deepest_rule;
     int depth_row = -1, col, short_col = -1;
     size_t n_depth = 0;
     if (rule->min_people > 0) {
@@ -541,6 +613,35 @@ static int add_fairness(model *m)
     return SP_OK;
 }
 
+/* The scale each term's gap is measured against at least (docs/model.md "Gaps"): one hour of
+ * the most important demand, one percentage point of a partner's demand, the people of the
+ * deepest resilience rule (one rule wholly short), one hour at the highest rate. Only a term
+ * near zero feels it: resilience at 0.02 over a bound of 0 is 100% of its value but a 150th of
+ * a rule of three people. */
+static void set_term_units(model *m)
+{
+    const sp_pool *pool = m->pool;
+    double weight = 0.0, rate = 0.0;
+    for (int c = 0; c < SP_PRIORITY_COUNT; c++)
+        weight = fmax(weight, pool->priority_weight[c]);
+    for (size_t s = 0; s < pool->n_staff; s++)
+        rate = fmax(rate, pool->staff[s].cost_per_hour);
+    m->term_unit[SP_TERM_UNMET] = weight;
+    m->term_unit[SP_TERM_FAIRNESS] = 0.01;
+    m->term_unit[SP_TERM_RESILIENCE] = m->deepest_rule > 0 ? (double)m->deepest_rule : 1.0;
+    m->term_unit[SP_TERM_COST] = rate;
+    for (int t = 0; t < SP_TERM_COUNT; t++)
+        sp_mip_set_term_unit(m->mip, t, m->term_unit[t]);
+}
+
+static size_t pool_limited(const model *m)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < m->pool->n_staff; s++)
+        n += m->limited[s] != 0;
+    return n ? n : 1;
+}
+
 static int build(model *m)
 {
     m->travel = sp_travel_matrix(m->pool);
@@ -564,8 +665,14 @@ static int build(model *m)
     if (sp_mip_binaries(m->mip) == binaries_before) {
         sp_mip_set_lp_exact(m->mip, SP_TERM_UNMET);
         sp_mip_set_lp_exact(m->mip, SP_TERM_FAIRNESS);
+    } else {
+        m->window_staff = malloc(pool_limited(m) * sizeof *m->window_staff);
+        if (!m->window_staff)
+            return SP_ENOMEM;
+        sp_mip_set_window(m->mip, fairness_window);
     }
     TRY(add_resilience(m));
+    set_term_units(m);
     return SP_OK;
 }
 
@@ -586,6 +693,8 @@ static void model_free(model *m)
     free(m->aux);
     free(m->partner_hours);
     free(m->partner_unmet);
+    free(m->link_partner);
+    free(m->window_staff);
     sp_mip_free(m->mip);
 }
 

@@ -27,12 +27,17 @@ typedef struct model {
     size_t n_links, cap_links;
     int *link_cols;
     size_t n_link_cols, cap_link_cols;
+    int *link_partner; /* per partner-binary link: its partner (fix-and-optimise windows) */
+    size_t n_link_partner, cap_link_partner;
+    struct scored_staff *window_staff; /* fix-and-optimise's scratch, one per limited person */
     /* auxiliary columns and what sets them, for the repair heuristic */
     struct aux_link *aux;
     size_t n_aux, cap_aux;
     int fairness_col;
     double *partner_hours; /* H_p */
     double *partner_unmet; /* the repair's scratch */
+    int deepest_rule;      /* the largest min_people of a resilience rule with demand */
+    double term_unit[SP_TERM_COUNT]; /* what each term's gap is measured against, at least */
     sp_mip *mip;
 } model;
 

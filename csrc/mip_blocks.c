@@ -267,7 +267,7 @@ double sp_mipx_plan_from_blocks(run *r, const sp_mip *mip, int term)
         r->have_heur = 1;
     }
     double bound = r->block_objective;
-    if (!sp_mipx_gap_closed(r, bound) && !sp_mipx_should_stop(r) &&
+    if (!sp_mipx_gap_closed(r, mip, bound) && !sp_mipx_should_stop(r) &&
         blocks_again_with_binaries(r, mip, term)) {
         if (r->log_level >= 3)
             fprintf(stderr, "staffpool: blocks again, the repaired binaries fixed: %.6g\n",

@@ -43,12 +43,14 @@ struct sp_mip {
     size_t n_coefs, cap_cr, cap_cc, cap_cv;
     sparse_vec objective[SP_MIP_MAX_TERMS];
     int lp_exact[SP_MIP_MAX_TERMS];
+    double term_unit[SP_MIP_MAX_TERMS]; /* sp_mip_set_term_unit; 0: purely relative */
     size_t n_binaries;
     int inject_fault;
     double *start; /* a start solution (1-based), or NULL */
     int stop_at_first;
     sp_mip_repair_fn repair;
     sp_mip_repair_term_fn repair_term;
+    sp_mip_window_fn window;
     void *repair_ctx;
 };
 
@@ -63,6 +65,7 @@ typedef struct run {
     double started;
     double deadline;       /* sp_now() value; HUGE_VAL: none */
     double stage_deadline; /* branch-and-cut budget of the current stage; HUGE_VAL: none */
+    double window_deadline; /* end of the current fix-and-optimise sub-MIP */
     int budget_stopped;    /* a stage stopped on its budget with a plan in hand */
     const sp_cancel *cancel;
     sp_progress *progress; /* may be NULL */
@@ -73,6 +76,8 @@ typedef struct run {
     const double *start_x; /* 1-based incumbent to hand to GLPK, or NULL */
     int start_given;
     double best_bound;
+    double tolerance_floor; /* rel_gap * this stage's term unit */
+    int tolerance_met;      /* branch-and-cut stopped: incumbent within tolerance of its bound */
     /* buffers freed on every exit path, including a longjmp */
     int *ia, *ja;
     double *ar;
@@ -145,7 +150,13 @@ int sp_mipx_has_repair(const sp_mip *mip);
 void sp_mipx_call_repair(const run *r, const sp_mip *mip, double *x1);
 void sp_mipx_improve_by_fixing(run *r, const sp_mip *mip, int term, const double *start);
 void sp_mipx_improve_from_plan(run *r, const sp_mip *mip, int term);
-int sp_mipx_gap_closed(const run *r, double bound);
+double sp_mipx_tolerance(const run *r, const sp_mip *mip, double value);
+int sp_mipx_gap_closed(const run *r, const sp_mip *mip, double bound);
+int sp_mipx_pinned(const run *r, const sp_mip *mip, size_t j);
+void sp_mipx_unfix_binaries(run *r, const sp_mip *mip);
+
+/* mip_lns.c */
+void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end);
 const double *sp_mipx_repaired_start(run *r, const sp_mip *mip);
 int sp_mipx_is_feasible(run *r, const sp_mip *mip, const double *x1);
 

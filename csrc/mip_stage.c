@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Fix-and-optimise's budget in a stage without a time limit. */
+#define LNS_SECONDS 30.0
+
 static void on_branch(glp_tree *tree, void *info)
 {
     run *r = info;
@@ -30,6 +33,16 @@ static void on_branch(glp_tree *tree, void *info)
         glp_prob *lp = glp_ios_get_prob(tree);
         int has = glp_mip_status(lp) == GLP_FEAS || glp_mip_status(lp) == GLP_OPT;
         sp_mipx_post_progress(r, has, has ? glp_mip_obj_val(lp) : 0.0, r->best_bound);
+    }
+    /* GLPK's mip_gap is relative only: a term near zero never meets it. The term's unit
+     * (sp_mip_set_term_unit) ends the search once the incumbent is that close to the bound. */
+    if (r->tolerance_floor > 0.0 && best) {
+        glp_prob *lp = glp_ios_get_prob(tree);
+        if (glp_mip_status(lp) == GLP_FEAS &&
+            glp_mip_obj_val(lp) - r->best_bound <= r->tolerance_floor) {
+            r->tolerance_met = 1;
+            glp_ios_terminate(tree);
+        }
     }
     if (sp_mipx_should_stop(r) || sp_now() >= r->stage_deadline)
         glp_ios_terminate(tree);
@@ -63,7 +76,7 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     double block_bound = sp_mipx_plan_from_blocks(r, mip, term);
     if (block_bound > -HUGE_VAL)
         *bound = block_bound;
-    if (sp_mipx_gap_closed(r, block_bound)) {
+    if (sp_mipx_gap_closed(r, mip, block_bound)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* the blocks prove it */
         *bound = fmin(block_bound, r->heur_value);
         return STAGE_PROVED;
@@ -92,7 +105,7 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     if (r->have_heur && (sp_mipx_should_stop(r) || r->stop_at_first)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
         *bound = fmin(*bound, r->heur_value);
-        return sp_mipx_gap_closed(r, *bound) ? STAGE_PROVED : STAGE_STOPPED_WITH_X;
+        return sp_mipx_gap_closed(r, mip, *bound) ? STAGE_PROVED : STAGE_STOPPED_WITH_X;
     }
 
     /* Incumbents before branching: the relaxation rounded, and the previous stage's choices. */
@@ -112,6 +125,14 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     sp_mipx_improve_by_fixing(r, mip, term, r->relax_x);
     r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
+    /* Fix-and-optimise over the builder's windows: two thirds of what is left of the stage's
+     * window (without a time limit, at most LNS_SECONDS), the rest for branch-and-cut. */
+    r->best_bound = *bound;
+    if (r->have_heur && mip->window && !sp_mipx_gap_closed(r, mip, *bound)) {
+        double lns_end = stage_end != HUGE_VAL ? sp_now() + (stage_end - sp_now()) * 2.0 / 3.0
+                                               : sp_now() + LNS_SECONDS;
+        sp_mipx_improve_by_windows(r, mip, term, lns_end);
+    }
     sp_mipx_post_progress(r, r->have_heur, r->heur_value, *bound);
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
@@ -121,11 +142,11 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     ret = sp_mipx_solve_lp(r, mip);
     if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
         return STAGE_NO_X;
-    if (r->have_heur && r->stop_at_first && !sp_mipx_gap_closed(r, *bound)) {
+    if (r->have_heur && r->stop_at_first && !sp_mipx_gap_closed(r, mip, *bound)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
         return STAGE_STOPPED_WITH_X;
     }
-    if (r->have_heur && r->heur_value - *bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9)) {
+    if (sp_mipx_gap_closed(r, mip, *bound)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* the bound proves it: no branching */
         *bound = fmin(*bound, r->heur_value);
         return STAGE_PROVED;
@@ -163,10 +184,14 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     r->start_x = r->have_heur ? r->heur_x : prev_integral ? sp_mipx_repaired_start(r, mip) : NULL;
     r->start_given = 0;
     r->best_bound = *bound;
+    r->tolerance_floor = r->rel_gap * mip->term_unit[term];
+    r->tolerance_met = 0;
     ret = glp_intopt(r->lp, &iocp);
+    r->tolerance_floor = 0.0;
     /* A stop before the solve's deadline, when this stage had a budget, is the budget's: GLPK's
      * own clock (whole milliseconds, started a little later) may end it just before ours. */
-    int over_budget = r->stage_deadline != HUGE_VAL && r->stop_reason == SP_STOP_NONE &&
+    int over_budget = !r->tolerance_met && r->stage_deadline != HUGE_VAL &&
+                      r->stop_reason == SP_STOP_NONE &&
                       (ret == GLP_ETMLIM || ret == GLP_ESTOP) && sp_now() < r->deadline;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 3)
@@ -190,6 +215,8 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
         r->x[j] = glp_mip_col_val(r->lp, (int)j);
     double value = glp_mip_obj_val(r->lp);
     *bound = fmin(value, fmax(*bound, r->best_bound));
+    if (r->tolerance_met && ret == GLP_ESTOP)
+        return STAGE_PROVED; /* within the term's unit of the bound (on_branch) */
     if ((status == GLP_OPT && ret == 0) || ret == GLP_EMIPGAP) {
         /* GLPK stops when the tree is empty, or with GLP_EMIPGAP when the gap is below mip_gap. */
         *bound = fmin(value, fmax(*bound, value - r->rel_gap * fabs(value)));
