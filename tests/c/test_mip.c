@@ -1,6 +1,7 @@
 /* The solver layer's generic features, on small MIPs checked against brute force: binaries fixed
  * through their bounds, a start solution (taken when feasible, refused when not), stopping at the
- * first plan, and columns held until a later stage. */
+ * first plan, columns held until a later stage, a term's unit (the scale its gap is measured
+ * against) and fix-and-optimise windows. */
 #include "harness.h"
 #include "internal.h"
 
@@ -170,11 +171,70 @@ static void test_held_until_stage(void)
     sp_mip_free(mip);
 }
 
+/* min 0.01 b s.t. 2 b >= 1, b binary: relaxation 0.005, optimum 0.01. At a relative gap of 10%
+ * the plan (0.01) is 50% above the relaxation, so the stage branches and proves 0.01. With a unit
+ * of 1 the tolerance is 0.1 * max(0.01, 1) = 0.1: the plan is within it of the relaxation, the
+ * stage counts as solved without branching, and the bound reported stays the relaxation's. */
+static void test_term_unit(void)
+{
+    for (int with_unit = 0; with_unit <= 1; with_unit++) {
+        sp_mip *mip = sp_mip_new(1);
+        int b = sp_mip_add_col(mip, 0, 1, 1);
+        int row = sp_mip_add_row(mip, SP_ROW_GE, 1);
+        sp_mip_add_coef(mip, row, b, 2);
+        sp_mip_set_obj(mip, 0, b, 0.01);
+        if (with_unit)
+            sp_mip_set_term_unit(mip, 0, 1.0);
+        sp_solve_options opts;
+        sp_solve_options_init(&opts);
+        opts.rel_gap = 0.1;
+        sp_mip_result res;
+        sp_error err;
+        CHECK(sp_mip_solve_lex(&res, mip, &opts, &err) == SP_OK);
+        CHECK(res.status == SP_STATUS_OPTIMAL);
+        CHECK_NEAR(res.term_value[0], 0.01, 1e-12);
+        CHECK_NEAR(res.term_bound[0], with_unit ? 0.005 : 0.01, 1e-9);
+        sp_mip_result_clear(&res);
+        sp_mip_free(mip);
+    }
+}
+
+/* Windows of `size` consecutive items from round * 2 on (wrapping), counted. */
+static int window_calls;
+static size_t item_window(void *ctx, const double *x1, int term, unsigned round, size_t size,
+                          unsigned char *free_col)
+{
+    (void)ctx, (void)x1;
+    CHECK(term == 0);
+    window_calls++;
+    for (size_t k = 0; k < size && k < ITEMS; k++)
+        free_col[(round * 2 + k) % ITEMS] = 1;
+    return ITEMS;
+}
+
+/* The knapsack from an empty start with windows: each window's plan keeps the row and the
+ * binaries, and the solve still ends at the brute-force optimum, proved. */
+static void test_windows(void)
+{
+    sp_mip *mip = knapsack(-1, 0);
+    double empty[ITEMS] = {0};
+    CHECK(sp_mip_set_start(mip, empty) == SP_OK);
+    sp_mip_set_window(mip, item_window);
+    window_calls = 0;
+    int status;
+    CHECK_NEAR(solve_value(mip, &status), brute_force(-1, 0), 1e-6);
+    CHECK(status == SP_STATUS_OPTIMAL);
+    CHECK(window_calls > 0);
+    sp_mip_free(mip);
+}
+
 int main(void)
 {
     RUN(test_optimum_and_fixed_binaries);
     RUN(test_bounds_refused);
     RUN(test_start_and_stop_at_first);
     RUN(test_held_until_stage);
+    RUN(test_term_unit);
+    RUN(test_windows);
     return harness_report();
 }
