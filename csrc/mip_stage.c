@@ -48,12 +48,25 @@ static void on_branch(glp_tree *tree, void *info)
         glp_ios_terminate(tree);
 }
 
+/* An LP before branching did not finish: the stage's best plan, if it has one, goes on. */
+static stage_outcome plan_or_nothing(run *r, size_t n)
+{
+    r->stage_deadline = HUGE_VAL;
+    if (!r->have_heur)
+        return STAGE_NO_X;
+    memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+    if (r->stop_reason == SP_STOP_NONE)
+        r->budget_stopped = 1;
+    return STAGE_STOPPED_WITH_X;
+}
+
 stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_integral,
                                   double *bound)
 {
     size_t n = mip->n_cols;
     *bound = 0.0;
     r->have_heur = r->heur_basis_valid = 0;
+    r->stage_deadline = HUGE_VAL; /* a stage that returned early may have left its own */
     /* This stage's window: 2/(k+1) of the time left when k stages are left (4 stages: 40%, then
      * 50%, 67%, all). Heuristics and branching stop at its end once a plan is in hand, so that
      * a time-limited solve optimises every term with its honest gap, the earlier terms getting
@@ -138,10 +151,14 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
                 *bound, r->have_heur ? r->heur_value : HUGE_VAL, sp_now() - heur_start);
     sp_mipx_restore_basis(r);
-    /* back to the relaxation's optimum, which glp_intopt starts from */
+    /* Back to the relaxation's optimum, which glp_intopt starts from. With a plan in hand these
+     * LPs (the second over every column) end with the stage's window: on pool M, under load,
+     * they ran 20 s past it and left the cost stage no time. */
+    if (r->have_heur)
+        r->stage_deadline = stage_end;
     ret = sp_mipx_solve_lp(r, mip);
     if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
-        return STAGE_NO_X;
+        return plan_or_nothing(r, n);
     if (r->have_heur && r->stop_at_first && !sp_mipx_gap_closed(r, mip, *bound)) {
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
         return STAGE_STOPPED_WITH_X;
@@ -162,8 +179,9 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
         sp_mipx_activate_all(r, mip, r->have_heur ? r->heur_value : HUGE_VAL, *bound);
         ret = sp_mipx_solve_lp(r, mip);
         if (ret != 0 || glp_get_status(r->lp) != GLP_OPT)
-            return STAGE_NO_X;
+            return plan_or_nothing(r, n);
     }
+    r->stage_deadline = HUGE_VAL;
 
     glp_iocp iocp;
     glp_init_iocp(&iocp);
