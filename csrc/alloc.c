@@ -257,16 +257,13 @@ static int add_aux(model *m, int col, const int *cols, size_t n, double sign, do
     return SP_OK;
 }
 
-/* The partner of the partner binary just linked (for fix-and-optimise windows); depth binaries'
- * links get -1. */
-static int note_link_partner(model *m, int partner)
+/* What the binary just linked is about, for fix-and-optimise windows (alloc_windows.c): its
+ * partner for a partner binary, its rule (index in pool->rules) for a depth binary. */
+static int note_link_key(model *m, int key)
 {
-    if (sp_grow(&m->link_partner, &m->cap_link_partner, m->n_links, sizeof *m->link_partner))
+    if (sp_grow(&m->link_key, &m->cap_link_key, m->n_links, sizeof *m->link_key))
         return SP_ENOMEM;
-    for (size_t i = m->n_link_partner; i + 1 < m->n_links; i++)
-        m->link_partner[i] = -1;
-    m->link_partner[m->n_links - 1] = partner;
-    m->n_link_partner = m->n_links;
+    m->link_key[m->n_links - 1] = key;
     return SP_OK;
 }
 
@@ -326,7 +323,7 @@ static int add_limit_for(model *m, int s, int *z_of, int *cols, staff_pair *by_p
             if (pool->demand[m->pairs[m->staff_pairs[i]].demand].partner == (int)p)
                 cols[n++] = m->staff_pairs[i];
         TRY(add_link(m, z_of[p], cols, n, 1e-6, s, st->max_partners));
-        TRY(note_link_partner(m, (int)p));
+        TRY(note_link_key(m, (int)p));
         TRY(add_period_links(m, s, z_of[p], cols, n, by_period));
     }
     return SP_OK;
@@ -441,63 +438,6 @@ static void repair_binaries(void *ctx, double *x1, int term)
     }
 }
 
-typedef struct scored_staff {
-    double score;
-    int staff;
-    size_t first_link, end_link; /* the person's partner binaries: links[first_link .. end_link) */
-} scored_staff;
-
-static int cmp_scored_staff(const void *a, const void *b)
-{
-    const scored_staff *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->staff - y->staff;
-}
-
-/* Fix-and-optimise windows (sp_mip_set_window) for the fairness stage: the partner binaries of
- * `size` limited people, who may then serve other partners. People who could serve the partners
- * with the largest unmet fraction come first; later rounds move the window along the list, so
- * that people freeing someone else for those partners get their turn. Other stages have none. */
-static size_t fairness_window(void *ctx, const double *x1, int term, unsigned round, size_t size,
-                              unsigned char *free_col)
-{
-    model *m = ctx;
-    const sp_pool *pool = m->pool;
-    if (term != SP_TERM_FAIRNESS || size == 0)
-        return 0;
-    for (size_t p = 0; p < pool->n_partners; p++)
-        m->partner_unmet[p] = 0.0;
-    for (size_t d = 0; d < pool->n_demand; d++)
-        m->partner_unmet[pool->demand[d].partner] += x1[m->n_pairs + d + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_links;) {
-        size_t end = i;
-        while (end < m->n_links && m->links[end].limit_group == m->links[i].limit_group)
-            end++;
-        if (m->links[i].limit_group >= 0) {
-            double score = 0.0;
-            for (size_t a = i; a < end; a++) {
-                int p = m->link_partner[a];
-                if (m->partner_hours[p] > 0.0)
-                    score = fmax(score, m->partner_unmet[p] / m->partner_hours[p]);
-            }
-            m->window_staff[n++] = (scored_staff){score, m->links[i].limit_group, i, end};
-        }
-        i = end;
-    }
-    if (n == 0)
-        return 0;
-    qsort(m->window_staff, n, sizeof *m->window_staff, cmp_scored_staff);
-    size_t take = size < n ? size : n, offset = size < n ? (round * ((size + 1) / 2)) % n : 0;
-    for (size_t k = 0; k < take; k++) {
-        const scored_staff *s = &m->window_staff[(offset + k) % n];
-        for (size_t a = s->first_link; a < s->end_link; a++)
-            free_col[m->links[a].binary] = 1;
-    }
-    return n;
-}
-
 /* Per-staff rows of one resilience rule: y (depth) and e (share excess). */
 static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
                           const int *pair_cols, size_t n_cols, int depth_row, int *depth_col)
@@ -511,6 +451,7 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
          * the unmet and fairness stages hold it at 0: they neither branch on it nor carry it. */
         sp_mip_set_first_term(m->mip, col, SP_TERM_RESILIENCE);
         TRY(add_link(m, col, pair_cols, n_cols, pool->min_engagement, -1, 0));
+        TRY(note_link_key(m, (int)(rule - pool->rules)));
         NEW_ROW(row, SP_ROW_LE, 0.0); /* h_min y - sum x <= 0 */
         TRY(sp_mip_add_coef(m->mip, row, col, pool->min_engagement));
         for (size_t i = 0; i < n_cols; i++)
@@ -634,14 +575,6 @@ static void set_term_units(model *m)
         sp_mip_set_term_unit(m->mip, t, m->term_unit[t]);
 }
 
-static size_t pool_limited(const model *m)
-{
-    size_t n = 0;
-    for (size_t s = 0; s < m->pool->n_staff; s++)
-        n += m->limited[s] != 0;
-    return n ? n : 1;
-}
-
 static int build(model *m)
 {
     m->travel = sp_travel_matrix(m->pool);
@@ -665,13 +598,12 @@ static int build(model *m)
     if (sp_mip_binaries(m->mip) == binaries_before) {
         sp_mip_set_lp_exact(m->mip, SP_TERM_UNMET);
         sp_mip_set_lp_exact(m->mip, SP_TERM_FAIRNESS);
-    } else {
-        m->window_staff = malloc(pool_limited(m) * sizeof *m->window_staff);
-        if (!m->window_staff)
-            return SP_ENOMEM;
-        sp_mip_set_window(m->mip, fairness_window);
     }
     TRY(add_resilience(m));
+    if (sp_mip_binaries(m->mip) > binaries_before) {
+        TRY(sp_alloc_windows_init(m));
+        sp_mip_set_window(m->mip, sp_alloc_window);
+    }
     set_term_units(m);
     return SP_OK;
 }
@@ -693,8 +625,9 @@ static void model_free(model *m)
     free(m->aux);
     free(m->partner_hours);
     free(m->partner_unmet);
-    free(m->link_partner);
-    free(m->window_staff);
+    free(m->link_key);
+    free(m->window_units);
+    free(m->window_mark);
     sp_mip_free(m->mip);
 }
 
