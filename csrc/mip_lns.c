@@ -16,6 +16,10 @@
 /* Budget of one window's branch-and-bound, seconds; a whole window (LP, dive, branch-and-bound)
  * gets twice this. Pool M seed 3's one better plan came from a dive of 6 s under load. */
 #define WINDOW_SECONDS 4.0
+/* Fewer units (people, rules) than this to choose from: no windows. Windows of 4 and 7 reach
+ * half of them at once, and branch-and-cut over the whole stage is as cheap (pool S: ~15
+ * limited people, two windows of ~1 s each that never found a better plan; pool M: ~35). */
+#define MIN_UNITS 20
 /* Windows in a row without a better plan before the search gives up. */
 #define STALE_WINDOWS 6
 
@@ -214,15 +218,15 @@ void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end)
          round++) {
         memset(window, 0, mip->n_cols);
         size_t units = mip->window(mip->repair_ctx, r->heur_x, term, round, size, window);
-        if (!units || 2 * size > units)
-            break; /* no windows for this term, or windows as large as half the whole */
+        if (!units || 2 * size > units || units < MIN_UNITS)
+            break; /* no windows for this term, too few units, or windows of half the whole */
         double start = sp_now(), before = r->heur_value;
         double window_end = fmin(end, start + 2.0 * WINDOW_SECONDS);
         r->stage_deadline = window_end; /* the window's LPs stop here too */
         window_outcome outcome = search_window(r, mip, term, window, window_end);
         if (r->log_level >= 2)
-            fprintf(stderr, "staffpool: stage %d window %u of %zu: %s, %.6g -> %.6g (%.2f s)\n",
-                    term + 1, round, size,
+            fprintf(stderr, "staffpool: stage %d window %u, %zu of %zu: %s, %.6g -> %.6g (%.2f s)\n",
+                    term + 1, round, size, units,
                     outcome == WINDOW_BETTER      ? "better"
                     : outcome == WINDOW_EXHAUSTED ? "no better plan"
                                                   : "stopped",
