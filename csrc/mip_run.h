@@ -138,7 +138,7 @@ void sp_mipx_activate(run *r, const sp_mip *mip, int j, double ub);
 size_t sp_mipx_best_per_group(priced *list, size_t n, int per_group);
 size_t sp_mipx_price_columns(run *r, const sp_mip *mip, int per_group);
 void sp_mipx_uncap_columns(run *r, const sp_mip *mip);
-void sp_mipx_deactivate_unused(run *r, const sp_mip *mip);
+void sp_mipx_deactivate_unused(run *r, const sp_mip *mip, const double *keep_x);
 void sp_mipx_activate_all(run *r, const sp_mip *mip, double incumbent, double bound);
 
 /* mip_blocks.c */

@@ -48,6 +48,30 @@ static void on_branch(glp_tree *tree, void *info)
         glp_ios_terminate(tree);
 }
 
+/* Branch-and-cut stopped on its half of the stage's window with the plan in r->x: fix-and-optimise
+ * windows from that plan until the stage's window ends (without a time limit, LNS_SECONDS). */
+static stage_outcome then_windows(run *r, const sp_mip *mip, int term, double stage_end,
+                                  double *bound)
+{
+    size_t n = mip->n_cols;
+    double value = sp_mipx_term_value(mip, term, r->x);
+    if (!r->have_heur || value < r->heur_value) { /* branching's plan is the best one */
+        memcpy(r->heur_x, r->x, (n + 1) * sizeof *r->x);
+        r->heur_value = value;
+        r->have_heur = 1;
+        r->heur_basis_valid = 0;
+    }
+    /* Branching brought every column in; the windows' LPs need only those in use. */
+    sp_mipx_deactivate_unused(r, mip, r->heur_x);
+    r->best_bound = *bound;
+    double end = stage_end != HUGE_VAL ? stage_end : sp_now() + LNS_SECONDS;
+    if (!sp_mipx_should_stop(r) && sp_now() < end)
+        sp_mipx_improve_by_windows(r, mip, term, end);
+    memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x);
+    *bound = fmin(*bound, r->heur_value);
+    return sp_mipx_gap_closed(r, mip, *bound) ? STAGE_PROVED : STAGE_STOPPED_WITH_X;
+}
+
 /* An LP before branching did not finish: the stage's best plan, if it has one, goes on. */
 static stage_outcome plan_or_nothing(run *r, size_t n)
 {
@@ -138,14 +162,15 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     sp_mipx_improve_by_fixing(r, mip, term, r->relax_x);
     r->rounding_relaxation = 0;
     r->stage_deadline = HUGE_VAL;
-    /* Fix-and-optimise over the builder's windows: two thirds of what is left of the stage's
-     * window (without a time limit, at most LNS_SECONDS), the rest for branch-and-cut. */
-    r->best_bound = *bound;
-    if (r->have_heur && mip->window && !sp_mipx_gap_closed(r, mip, *bound)) {
-        double lns_end = stage_end != HUGE_VAL ? sp_now() + (stage_end - sp_now()) * 2.0 / 3.0
-                                               : sp_now() + LNS_SECONDS;
-        sp_mipx_improve_by_windows(r, mip, term, lns_end);
-    }
+    /* With fix-and-optimise windows to come, branch-and-cut gets the first half of what is left
+     * of the stage's window and the windows the rest (mip_lns.c). Branching first: its node LPs
+     * can overrun their budget (pool M: one node's dual simplex, numerically unstable, ran
+     * 20-50 s, and GLPK checks no clock there), and an overrun should eat the windows' time, not
+     * the next stage's (pool M seed 3's resilience stage was left too little to branch). */
+    int windows = r->have_heur && mip->window;
+    double branch_end = stage_end;
+    if (windows && stage_end != HUGE_VAL)
+        branch_end = sp_now() + (stage_end - sp_now()) / 2.0;
     sp_mipx_post_progress(r, r->have_heur, r->heur_value, *bound);
     if (r->log_level >= 2)
         fprintf(stderr, "staffpool: stage %d: relaxation %.6g, heuristic %.6g (%.2f s)\n", term + 1,
@@ -188,16 +213,11 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     iocp.msg_lev = r->log_level >= 3 ? GLP_MSG_ALL : r->log_level >= 2 ? GLP_MSG_ON : GLP_MSG_ERR;
     iocp.presolve = GLP_OFF; /* keeps column numbers for injected incumbents */
     iocp.br_tech = GLP_BR_PCH;
-    /* Cuts in the first stage only: there they were the one option that helped (issue 3). In the
-     * later stages they did not move the bound (pool M fairness: 0.16638 -> 0.16641) and the
-     * root LP they leave behind is numerically hard: 50 s of unstable dual simplex on pool M
-     * seed 3, past the stage's window, as GLPK checks no clock there. Pool S seed 3: 2.7 s -> 1.5 s. */
-    if (term == 0)
-        iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
+    iocp.gmi_cuts = iocp.mir_cuts = iocp.cov_cuts = iocp.clq_cuts = GLP_ON;
     iocp.tm_lim = sp_mipx_remaining_ms(r);
-    if (stage_end != HUGE_VAL && (r->have_heur || prev_integral)) {
-        double share = stage_end - sp_now();
-        r->stage_deadline = stage_end;
+    if (branch_end != HUGE_VAL && (r->have_heur || prev_integral)) {
+        double share = branch_end - sp_now();
+        r->stage_deadline = branch_end;
         if (share * 1000.0 < iocp.tm_lim)
             iocp.tm_lim = share <= 0 ? 0 : (int)(share * 1000.0);
     }
@@ -232,7 +252,7 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
             return STAGE_NO_X;
         memcpy(r->x, r->heur_x, (n + 1) * sizeof *r->x); /* stopped before GLPK took it up */
         *bound = fmin(r->heur_value, fmax(*bound, r->best_bound));
-        return STAGE_STOPPED_WITH_X;
+        return windows ? then_windows(r, mip, term, stage_end, bound) : STAGE_STOPPED_WITH_X;
     }
     for (size_t j = 1; j <= n; j++)
         r->x[j] = glp_mip_col_val(r->lp, (int)j);
@@ -245,5 +265,5 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
         *bound = fmin(value, fmax(*bound, value - r->rel_gap * fabs(value)));
         return STAGE_PROVED;
     }
-    return STAGE_STOPPED_WITH_X;
+    return windows ? then_windows(r, mip, term, stage_end, bound) : STAGE_STOPPED_WITH_X;
 }

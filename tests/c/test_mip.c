@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define ITEMS 10
 
@@ -199,8 +200,13 @@ static void test_term_unit(void)
     }
 }
 
-/* Windows of `size` units from round * 2 on, of 3 * ITEMS units: unit u is item u % ITEMS (the
- * search wants 20 units or more to choose from). Counted. */
+/* A subset-sum knapsack (value = weight, weights even, capacity odd): no plan fills it, and
+ * branching cannot prove that from the relaxation, which always does. */
+#define BIG 150
+static double big_weight(int i) { return 2 * (500 + (i * 7919) % 997); }
+static double big_value(int i) { return big_weight(i); }
+
+/* Windows of `size` consecutive items from round * 3 on (wrapping), counted. */
 static int window_calls;
 static size_t item_window(void *ctx, const double *x1, int term, unsigned round, size_t size,
                           unsigned char *free_col)
@@ -208,24 +214,59 @@ static size_t item_window(void *ctx, const double *x1, int term, unsigned round,
     (void)ctx, (void)x1;
     CHECK(term == 0);
     window_calls++;
-    for (size_t k = 0; k < size && k < 3 * ITEMS; k++)
-        free_col[(round * 2 + k) % ITEMS] = 1;
-    return 3 * ITEMS;
+    for (size_t k = 0; k < size && k < BIG; k++)
+        free_col[(round * 3 + k) % BIG] = 1;
+    return BIG;
 }
 
-/* The knapsack from an empty start with windows: each window's plan keeps the row and the
- * binaries, and the solve still ends at the brute-force optimum, proved. */
+/* From an empty start under a time limit: branching gets half the time, then windows from its
+ * plan (unless it proved the optimum first). The plan keeps the row and its binaries, is no
+ * better than the optimum (dynamic programming over the integer weights) and, proved, equals it. */
 static void test_windows(void)
 {
-    sp_mip *mip = knapsack(-1, 0);
-    double empty[ITEMS] = {0};
+    double total = 0;
+    for (int i = 0; i < BIG; i++)
+        total += big_weight(i);
+    int room = 2 * (int)(total / 4) + 1; /* odd */
+    sp_mip *mip = sp_mip_new(1);
+    int row = sp_mip_add_row(mip, SP_ROW_LE, room);
+    for (int i = 0; i < BIG; i++) {
+        int col = sp_mip_add_col(mip, 0, 1, 1);
+        sp_mip_add_coef(mip, row, col, big_weight(i));
+        sp_mip_set_obj(mip, 0, col, -big_value(i));
+    }
+    double empty[BIG] = {0};
     CHECK(sp_mip_set_start(mip, empty) == SP_OK);
     sp_mip_set_window(mip, item_window);
+    double *best = calloc((size_t)room + 1, sizeof *best); /* best[c]: most value in c */
+    for (int i = 0; i < BIG; i++)
+        for (int c = room; c >= (int)big_weight(i); c--)
+            best[c] = fmax(best[c], best[c - (int)big_weight(i)] + big_value(i));
+    double optimum = -best[room];
+    free(best);
+    sp_solve_options opts;
+    sp_solve_options_init(&opts);
+    opts.time_limit = 1.0;
+    sp_mip_result res;
+    sp_error err;
     window_calls = 0;
-    int status;
-    CHECK_NEAR(solve_value(mip, &status), brute_force(-1, 0), 1e-6);
-    CHECK(status == SP_STATUS_OPTIMAL);
-    CHECK(window_calls > 1); /* at least one window searched, then the next asked for */
+    CHECK(sp_mip_solve_lex(&res, mip, &opts, &err) == SP_OK);
+    CHECK(res.x != NULL);
+    if (res.x) {
+        double w = 0;
+        for (int i = 0; i < BIG; i++) {
+            CHECK(res.x[i] == 0.0 || res.x[i] == 1.0);
+            w += big_weight(i) * res.x[i];
+        }
+        CHECK(w <= room + 1e-9);
+    }
+    CHECK(res.term_value[0] >= optimum - 1e-6);
+    CHECK(res.term_bound[0] <= optimum + 1e-6); /* a true bound */
+    if (res.status == SP_STATUS_OPTIMAL)
+        CHECK(res.term_value[0] <= optimum + 1e-6 * fabs(optimum));
+    else
+        CHECK(window_calls > 1); /* branching stopped unproved: windows searched its plan */
+    sp_mip_result_clear(&res);
     sp_mip_free(mip);
 }
 
