@@ -200,6 +200,19 @@ done:
     return outcome;
 }
 
+/* Whether this stage has windows worth searching: the builder names MIN_UNITS units or more. */
+int sp_mipx_has_windows(run *r, const sp_mip *mip, int term)
+{
+    if (!mip->window || !r->have_heur)
+        return 0;
+    unsigned char *window = calloc(mip->n_cols ? mip->n_cols : 1, 1);
+    if (!window)
+        return 0;
+    size_t units = mip->window(mip->repair_ctx, r->heur_x, term, 0, 1, window);
+    free(window);
+    return units >= MIN_UNITS;
+}
+
 /* Fix-and-optimise from the stage's best plan until `end`, the stage's gap closes against
  * r->best_bound, or windows stop paying: a window of half the units or more (then branch-and-cut
  * over the whole stage costs about as much, and proves), or STALE_WINDOWS windows in a row

@@ -156,6 +156,7 @@ int sp_mipx_pinned(const run *r, const sp_mip *mip, size_t j);
 void sp_mipx_unfix_binaries(run *r, const sp_mip *mip);
 
 /* mip_lns.c */
+int sp_mipx_has_windows(run *r, const sp_mip *mip, int term);
 void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end);
 const double *sp_mipx_repaired_start(run *r, const sp_mip *mip);
 int sp_mipx_is_feasible(run *r, const sp_mip *mip, const double *x1);

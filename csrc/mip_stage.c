@@ -167,7 +167,7 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
      * can overrun their budget (pool M: one node's dual simplex, numerically unstable, ran
      * 20-50 s, and GLPK checks no clock there), and an overrun should eat the windows' time, not
      * the next stage's (pool M seed 3's resilience stage was left too little to branch). */
-    int windows = r->have_heur && mip->window;
+    int windows = sp_mipx_has_windows(r, mip, term);
     double branch_end = stage_end;
     if (windows && stage_end != HUGE_VAL)
         branch_end = sp_now() + (stage_end - sp_now()) / 2.0;
