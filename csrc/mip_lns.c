@@ -1,10 +1,10 @@
 /* Fix-and-optimise (large neighbourhood search) over windows of binaries: the builder names a
  * window (sp_mip_set_window, e.g. the partner binaries of the people who could serve the worst
  * served partners), every other binary is held at the stage's best plan, and the window is
- * searched, first by its LP (which may show that no plan in it is better), then by rounding that
- * LP, then by a short GLPK branch-and-cut. A window proved without a better plan grows; one whose
- * search runs out of time shrinks. Earlier terms stay frozen throughout (their rows are in the
- * LP), so every plan found keeps the lexicographic order. */
+ * searched: first by its LP (which may show that no plan in it is better), then by rounding that
+ * LP, by an LP dive, and by a short GLPK branch-and-bound. A window proved without a better plan
+ * grows; one whose search runs out of time shrinks. Earlier terms stay frozen throughout (their
+ * rows are in the LP), so every plan found keeps the lexicographic order. */
 #include "mip_run.h"
 
 #include <glpk.h>

@@ -1,6 +1,7 @@
 /* One stage of the lexicographic solve: its time window, the caller's start solution, a plan
  * from the blocks, the LP relaxation, the fixing heuristics, then branch-and-cut (with its
- * callback) when the bound does not already prove the best plan found. */
+ * callback) when the bound does not already prove the best plan found, and fix-and-optimise
+ * windows (mip_lns.c) when branching stops on its budget unproved. */
 #include "mip_run.h"
 
 #include <glpk.h>
