@@ -97,7 +97,8 @@ typedef struct run {
     int *heur_basis; /* basis of the best fixed-binaries LP of this stage (heur_x) */
     int *plan_basis; /* basis of the previous stage's plan, when it came from that LP */
     int plan_basis_valid, heur_basis_valid;
-    int block_started;      /* sp_mipx_block_start has set the first LP's basis */
+    int block_started;      /* the blocks were solved: the first LP's basis is set from them, or
+                               the clock stopped them (then the LP starts without) */
     double block_objective; /* sum of the blocks' optima */
     double frozen[SP_MIP_MAX_TERMS]; /* the values earlier terms are held to */
     unsigned char *force_zero; /* per column (0-based): kept at 0 in the blocks' second pass */
