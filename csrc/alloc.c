@@ -257,6 +257,16 @@ static int add_aux(model *m, int col, const int *cols, size_t n, double sign, do
     return SP_OK;
 }
 
+/* What the binary just linked is about, for fix-and-optimise windows (alloc_windows.c): its
+ * partner for a partner binary, its rule (index in pool->rules) for a depth binary. */
+static int note_link_key(model *m, int key)
+{
+    if (sp_grow(&m->link_key, &m->cap_link_key, m->n_links, sizeof *m->link_key))
+        return SP_ENOMEM;
+    m->link_key[m->n_links - 1] = key;
+    return SP_OK;
+}
+
 /* Partner binaries z of one person with a partner limit below the partners they could serve. */
 /* sum_{d of p in t} (1 + tau) x_sd <= cap_st z_sp for every period t in which s could work on
  * two or more demand records of p: tighter than the per-pair rows, whose bounds add up to several
@@ -313,6 +323,7 @@ static int add_limit_for(model *m, int s, int *z_of, int *cols, staff_pair *by_p
             if (pool->demand[m->pairs[m->staff_pairs[i]].demand].partner == (int)p)
                 cols[n++] = m->staff_pairs[i];
         TRY(add_link(m, z_of[p], cols, n, 1e-6, s, st->max_partners));
+        TRY(note_link_key(m, (int)p));
         TRY(add_period_links(m, s, z_of[p], cols, n, by_period));
     }
     return SP_OK;
@@ -440,6 +451,7 @@ static int add_rule_staff(model *m, const sp_rule *rule, double demand_hours,
          * the unmet and fairness stages hold it at 0: they neither branch on it nor carry it. */
         sp_mip_set_first_term(m->mip, col, SP_TERM_RESILIENCE);
         TRY(add_link(m, col, pair_cols, n_cols, pool->min_engagement, -1, 0));
+        TRY(note_link_key(m, (int)(rule - pool->rules)));
         NEW_ROW(row, SP_ROW_LE, 0.0); /* h_min y - sum x <= 0 */
         TRY(sp_mip_add_coef(m->mip, row, col, pool->min_engagement));
         for (size_t i = 0; i < n_cols; i++)
@@ -472,6 +484,7 @@ static int add_rule(model *m, const sp_rule *rule, staff_pair *buf, int *cols, i
     }
     if (demand_hours <= 0.0)
         return SP_OK; /* a rule without demand is vacuous */
+    m->deepest_rule = rule->min_people > m->deepest_rule ? rule->min_people : m->deepest_rule;
     int depth_row = -1, col, short_col = -1;
     size_t n_depth = 0;
     if (rule->min_people > 0) {
@@ -541,6 +554,27 @@ static int add_fairness(model *m)
     return SP_OK;
 }
 
+/* The scale each term's gap is measured against at least (docs/model.md "Gaps"): one hour of
+ * the most important demand, one percentage point of a partner's demand, the people of the
+ * deepest resilience rule (one rule wholly short), one hour at the highest rate. Only a term
+ * near zero feels it: resilience at 0.02 over a bound of 0 is 100% of its value but a 150th of
+ * a rule of three people. */
+static void set_term_units(model *m)
+{
+    const sp_pool *pool = m->pool;
+    double weight = 0.0, rate = 0.0;
+    for (int c = 0; c < SP_PRIORITY_COUNT; c++)
+        weight = fmax(weight, pool->priority_weight[c]);
+    for (size_t s = 0; s < pool->n_staff; s++)
+        rate = fmax(rate, pool->staff[s].cost_per_hour);
+    m->term_unit[SP_TERM_UNMET] = weight;
+    m->term_unit[SP_TERM_FAIRNESS] = 0.01;
+    m->term_unit[SP_TERM_RESILIENCE] = m->deepest_rule > 0 ? (double)m->deepest_rule : 1.0;
+    m->term_unit[SP_TERM_COST] = rate;
+    for (int t = 0; t < SP_TERM_COUNT; t++)
+        sp_mip_set_term_unit(m->mip, t, m->term_unit[t]);
+}
+
 static int build(model *m)
 {
     m->travel = sp_travel_matrix(m->pool);
@@ -566,6 +600,11 @@ static int build(model *m)
         sp_mip_set_lp_exact(m->mip, SP_TERM_FAIRNESS);
     }
     TRY(add_resilience(m));
+    if (sp_mip_binaries(m->mip) > binaries_before) {
+        TRY(sp_alloc_windows_init(m));
+        sp_mip_set_window(m->mip, sp_alloc_window);
+    }
+    set_term_units(m);
     return SP_OK;
 }
 
@@ -586,6 +625,9 @@ static void model_free(model *m)
     free(m->aux);
     free(m->partner_hours);
     free(m->partner_unmet);
+    free(m->link_key);
+    free(m->window_units);
+    free(m->window_mark);
     sp_mip_free(m->mip);
 }
 

@@ -27,12 +27,19 @@ typedef struct model {
     size_t n_links, cap_links;
     int *link_cols;
     size_t n_link_cols, cap_link_cols;
+    int *link_key; /* per link: its partner (partner binaries) or rule (depth binaries) */
+    size_t cap_link_key;
+    /* fix-and-optimise's scratch (alloc_windows.c) */
+    struct window_unit *window_units; /* one per limited person or resilience rule */
+    unsigned char *window_mark;       /* per staff */
     /* auxiliary columns and what sets them, for the repair heuristic */
     struct aux_link *aux;
     size_t n_aux, cap_aux;
     int fairness_col;
     double *partner_hours; /* H_p */
     double *partner_unmet; /* the repair's scratch */
+    int deepest_rule;      /* the largest min_people of a resilience rule with demand */
+    double term_unit[SP_TERM_COUNT]; /* what each term's gap is measured against, at least */
     sp_mip *mip;
 } model;
 
@@ -61,6 +68,10 @@ double sp_alloc_capacity(const sp_pool *pool, const sp_staff *s, int period);
 double sp_alloc_hour_cost(const model *m, const pair *x);
 /* First eligibility filter that (staff, demand) fails, as an SP_REASON_*; SP_REASON_NONE if none. */
 int sp_alloc_eligibility(const model *m, const sp_staff *s, const sp_demand *d);
+/* Fix-and-optimise windows (alloc_windows.c): scratch for them, and the sp_mip_window_fn. */
+int sp_alloc_windows_init(model *m);
+size_t sp_alloc_window(void *ctx, const double *x1, int term, unsigned round, size_t size,
+                       unsigned char *free_col);
 /* Fills sol's arrays and term values from the plan's column values x (NULL: no plan). */
 int sp_alloc_results(sp_solution *sol, const model *m, const double *x);
 

@@ -270,8 +270,10 @@ static void compute_terms(sp_solution *sol, const reading *r)
         if (term->bound > term->value)
             term->bound = term->value;
         double slack = term->value - term->bound;
-        term->gap = slack <= 1e-6 * fmax(1.0, fabs(term->value)) ? 0.0
-                                                                 : slack / fmax(fabs(term->value), 1e-9);
+        /* measured against the term's unit when the value is smaller (alloc.c set_term_units) */
+        term->gap = slack <= 1e-6 * fmax(1.0, fabs(term->value))
+                        ? 0.0
+                        : slack / fmax(fmax(fabs(term->value), r->m->term_unit[t]), 1e-9);
         sol->gap = fmax(sol->gap, term->gap);
     }
 }

@@ -165,6 +165,15 @@ void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx);
  * match. Replaces a hook set by sp_mip_set_repair, and the reverse. */
 typedef void (*sp_mip_repair_term_fn)(void *ctx, double *x1, int term);
 void sp_mip_set_repair_for_term(sp_mip *mip, sp_mip_repair_term_fn fn, void *ctx);
+/* Optional: windows for fix-and-optimise (csrc/mip_lns.c). Given the stage's best plan x1
+ * (1-based), the stage (term), a round number and a size (in the builder's own units, e.g.
+ * people), marks in free_col (0-based, zeroed by the caller) the binaries to free; every other
+ * binary is held at the plan's value while a sub-MIP searches the window. Returns how many
+ * units there are to choose from (the window holds `size` of them, or all when fewer): 0 when
+ * the builder has no window for this term. Called with the same ctx as the repair hook. */
+typedef size_t (*sp_mip_window_fn)(void *ctx, const double *x1, int term, unsigned round,
+                                   size_t size, unsigned char *free_col);
+void sp_mip_set_window(sp_mip *mip, sp_mip_window_fn fn);
 /* Marks a continuous column with lower bound 0 as one the LP may leave out until its reduced cost
  * says it would help (column generation). Builders mark the many hours columns this way; `group`
  * (>= 0) gathers columns that compete for the same thing (e.g. the people for one demand record),
@@ -180,6 +189,10 @@ void sp_mip_set_start_upper(sp_mip *mip, int col);
 /* Marks term t as one whose optimum the LP relaxation attains (binaries do not affect it), so the
  * stage is solved as an LP. The model builder must know this to be true. */
 void sp_mip_set_lp_exact(sp_mip *mip, int term);
+/* The smallest scale term t's gap is measured against: a stage counts as solved when
+ * value - bound <= rel_gap * max(|value|, unit). Without it a term near zero (0.02 over a bound
+ * of 0) has a relative gap of 100% however close it is, and spends its whole time window. */
+void sp_mip_set_term_unit(sp_mip *mip, int term, double unit);
 /* Marks a (non-lazy) column as one that cannot help any term before `term`: the stages before it
  * hold the column at its lower bound, which must keep every earlier term's optimum reachable (the
  * builder must know this to be true; e.g. the resilience depth binaries, which only ever lower

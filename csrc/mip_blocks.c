@@ -132,6 +132,58 @@ static void basis_from_blocks(run *r, const sp_mip *mip, const int *stat_row, co
     }
 }
 
+/* The blocks not solved (unsolved[b]) at their columns' lower bounds in r->relax_x, and the
+ * least their objective can be (each column at the bound its cost prefers) added to
+ * r->block_objective, so that it stays a bound. Returns 0 when a cost is unbounded below. */
+static int blocks_at_lower_bounds(run *r, const sp_mip *mip, const unsigned char *unsolved)
+{
+    for (size_t j = 0; j < mip->n_cols; j++) {
+        int b = mip->col_block[j];
+        if (b < 0 || !unsolved[b])
+            continue;
+        double lb = mip->col_lb[j], ub = sp_mipx_held(r, mip, j) ? lb : mip->col_ub[j];
+        double c = glp_get_obj_coef(r->lp, (int)j + 1);
+        r->relax_x[j + 1] = lb;
+        if (c < 0.0 && ub == HUGE_VAL)
+            return 0;
+        r->block_objective += c >= 0.0 ? c * lb : c * ub;
+    }
+    return 1;
+}
+
+/* Solves the blocks one by one (their points into r->relax_x, their optima added up in
+ * r->block_objective, their statuses into stat_row / stat_col). With partial, a block is
+ * started only while the time left covers the slowest block so far, and when the clock stops
+ * the loop the blocks not reached are left at their lower bounds (blocks_at_lower_bounds).
+ * Returns the number of blocks solved (all of them, or with partial at least one), or -1. */
+static int solve_blocks(run *r, const sp_mip *mip, int partial, int *stat_row, int *stat_col)
+{
+    int *row_map = malloc((mip->n_rows + 1) * sizeof *row_map);
+    int *col_map = malloc((mip->n_cols + 1) * sizeof *col_map);
+    unsigned char *unsolved = malloc((size_t)mip->n_blocks);
+    int ok = row_map && col_map && unsolved, solved = 0;
+    double slowest = 0.0;
+    if (ok)
+        memset(unsolved, 1, (size_t)mip->n_blocks);
+    for (int b = 0; ok && b < mip->n_blocks && !sp_mipx_should_stop(r); b++) {
+        if (partial && r->deadline != HUGE_VAL && sp_now() + slowest > r->deadline)
+            break;
+        double t0 = sp_now();
+        ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
+        slowest = fmax(slowest, sp_now() - t0);
+        if (ok)
+            unsolved[b] = 0, solved++;
+    }
+    if (solved < mip->n_blocks &&
+        (!partial || !solved || !blocks_at_lower_bounds(r, mip, unsolved)))
+        ok = 0;
+    free(row_map), free(col_map), free(unsolved);
+    if (r->log_level >= 2)
+        fprintf(stderr, "staffpool: %d of %d blocks solved alone%s at %.2f s\n", solved,
+                mip->n_blocks, ok ? "" : " (failed)", sp_now() - r->started);
+    return ok ? solved : -1;
+}
+
 /* The first LP's starting basis from its blocks (see sp_mip_set_block): far fewer iterations
  * than from scratch, because GLPK's simplex slows down much faster than linearly with size (pool
  * M: one week's LP 0.6 s, thirteen weeks together 33 s). Returns 1 when the basis is set. */
@@ -139,20 +191,12 @@ int sp_mipx_block_start(run *r, const sp_mip *mip)
 {
     if (mip->n_blocks < 2)
         return 0;
-    int *row_map = malloc((mip->n_rows + 1) * sizeof *row_map);
-    int *col_map = malloc((mip->n_cols + 1) * sizeof *col_map);
     int *stat_row = calloc(mip->n_rows + 1, sizeof *stat_row);
     int *stat_col = calloc(mip->n_cols + 1, sizeof *stat_col);
-    int ok = row_map && col_map && stat_row && stat_col;
-    for (int b = 0; ok && b < mip->n_blocks && !sp_mipx_should_stop(r); b++)
-        ok = solve_block(r, mip, b, row_map, col_map, stat_row, stat_col);
-    ok = ok && !sp_mipx_should_stop(r);
+    int ok = stat_row && stat_col && solve_blocks(r, mip, 0, stat_row, stat_col) > 0;
     if (ok)
         basis_from_blocks(r, mip, stat_row, stat_col, NULL);
-    free(row_map), free(col_map), free(stat_row), free(stat_col);
-    if (r->log_level >= 2)
-        fprintf(stderr, "staffpool: %d blocks solved alone%s at %.2f s\n", mip->n_blocks,
-                ok ? "" : " (failed)", sp_now() - r->started);
+    free(stat_row), free(stat_col);
     return ok;
 }
 
@@ -247,11 +291,21 @@ double sp_mipx_plan_from_blocks(run *r, const sp_mip *mip, int term)
     double start = sp_now();
     r->block_objective = 0.0;
     r->subs = calloc((size_t)mip->n_blocks, sizeof *r->subs); /* NULL: solved cold twice */
-    if (!sp_mipx_block_start(r, mip)) {
+    /* All blocks: they also start the whole LP. Only some before the clock stops them (pool XL:
+     * 52 weeks of ~10 s each on this machine): a plan with the other weeks left unplanned, and
+     * a bound that counts them at their least. */
+    int *stat_row = calloc(mip->n_rows + 1, sizeof *stat_row);
+    int *stat_col = calloc(mip->n_cols + 1, sizeof *stat_col);
+    int solved = stat_row && stat_col ? solve_blocks(r, mip, 1, stat_row, stat_col) : -1;
+    int complete = solved == mip->n_blocks;
+    if (complete)
+        basis_from_blocks(r, mip, stat_row, stat_col, NULL);
+    free(stat_row), free(stat_col);
+    if (solved < 0) {
         drop_subs(r, mip);
         return -HUGE_VAL;
     }
-    r->block_started = 1;
+    r->block_started = 1; /* not again for the whole LP: all solved, or no time for more */
     memcpy(r->lp_x, r->relax_x, (mip->n_cols + 1) * sizeof *r->lp_x);
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: blocks' point before repair: %.6g\n",
@@ -267,7 +321,7 @@ double sp_mipx_plan_from_blocks(run *r, const sp_mip *mip, int term)
         r->have_heur = 1;
     }
     double bound = r->block_objective;
-    if (!sp_mipx_gap_closed(r, bound) && !sp_mipx_should_stop(r) &&
+    if (complete && !sp_mipx_gap_closed(r, mip, bound) && !sp_mipx_should_stop(r) &&
         blocks_again_with_binaries(r, mip, term)) {
         if (r->log_level >= 3)
             fprintf(stderr, "staffpool: blocks again, the repaired binaries fixed: %.6g\n",

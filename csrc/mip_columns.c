@@ -98,16 +98,16 @@ void sp_mipx_uncap_columns(run *r, const sp_mip *mip)
     }
 }
 
-/* After a stage: lazy columns the plan does not use and neither kept basis has in it go out of
+/* After a stage: lazy columns the plan (keep_x) does not use and neither kept basis has in it go out of
  * the LP again, to be priced back in when the next stage's duals ask for them. Branching brings
  * every column in, and they would otherwise stay: the later stages' LPs then carried all of
  * them (pool M: 98k columns, ~3.5 ms per simplex iteration against well under 1 ms). */
-void sp_mipx_deactivate_unused(run *r, const sp_mip *mip)
+void sp_mipx_deactivate_unused(run *r, const sp_mip *mip, const double *keep_x)
 {
     int rows = r->basis ? r->basis[0] : 0, plan_rows = r->plan_basis_valid ? r->plan_basis[0] : 0;
     size_t dropped = 0;
     for (size_t j = 1; j <= mip->n_cols; j++) {
-        if (!mip->col_lazy[j - 1] || !r->active[j] || r->prev_x[j] != 0.0)
+        if (!mip->col_lazy[j - 1] || !r->active[j] || keep_x[j] != 0.0)
             continue;
         if ((r->basis && r->basis[rows + j] == GLP_BS) ||
             (r->plan_basis_valid && r->plan_basis[plan_rows + j] == GLP_BS) ||

@@ -29,7 +29,7 @@ void sp_mipx_call_repair(const run *r, const sp_mip *mip, double *x1)
 #define HEURISTIC_LP_SLICES 5
 
 /* Whether column j cannot move in this stage: held until a later one, or fixed by its bounds. */
-static int pinned(const run *r, const sp_mip *mip, size_t j)
+int sp_mipx_pinned(const run *r, const sp_mip *mip, size_t j)
 {
     return sp_mipx_held(r, mip, j) || mip->col_lb[j] == mip->col_ub[j];
 }
@@ -55,7 +55,7 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
 {
     size_t n = mip->n_cols;
     for (size_t j = 0; j < n; j++) {
-        if (mip->col_binary[j] && !pinned(r, mip, j) &&
+        if (mip->col_binary[j] && !sp_mipx_pinned(r, mip, j) &&
             (fix_released || !released_now(r, mip, j))) {
             double v = values[j + 1] >= 0.5 ? 1.0 : 0.0;
             glp_set_col_bnds(r->lp, (int)j + 1, GLP_FX, v, v);
@@ -87,12 +87,18 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
             if (mip->col_binary[j] && (fix_released || !released_now(r, mip, j)))
-                r->x[j + 1] = pinned(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
+                r->x[j + 1] = sp_mipx_pinned(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
     }
-    for (size_t j = 0; j < n; j++)
-        if (mip->col_binary[j] && !pinned(r, mip, j))
-            set_binary_bounds(r, mip, j);
+    sp_mipx_unfix_binaries(r, mip);
     return ok;
+}
+
+/* Every binary that can move in this stage gets its own bounds back. */
+void sp_mipx_unfix_binaries(run *r, const sp_mip *mip)
+{
+    for (size_t j = 0; j < mip->n_cols; j++)
+        if (mip->col_binary[j] && !sp_mipx_pinned(r, mip, j))
+            set_binary_bounds(r, mip, j);
 }
 
 /* A primal heuristic for MIP stages, started from `start`: fix the binaries (after the builder's
@@ -170,10 +176,17 @@ void sp_mipx_improve_from_plan(run *r, const sp_mip *mip, int term)
     sp_mipx_improve_by_fixing(r, mip, term, r->lp_x);
 }
 
-/* Whether the heuristic's plan is already within the gap of `bound`. */
-int sp_mipx_gap_closed(const run *r, double bound)
+/* How far above its bound a plan of value `value` may be for the current stage to count as
+ * solved: the relative gap asked, of |value| or of the term's unit when that is larger. */
+double sp_mipx_tolerance(const run *r, const sp_mip *mip, double value)
 {
-    return r->have_heur && r->heur_value - bound <= r->rel_gap * fmax(fabs(r->heur_value), 1e-9);
+    return r->rel_gap * fmax(fmax(fabs(value), mip->term_unit[r->term]), 1e-9);
+}
+
+/* Whether the heuristic's plan is already within the gap of `bound`. */
+int sp_mipx_gap_closed(const run *r, const sp_mip *mip, double bound)
+{
+    return r->have_heur && r->heur_value - bound <= sp_mipx_tolerance(r, mip, r->heur_value);
 }
 
 /* The previous stage's plan as this stage's first incumbent, after the builder's repair (which

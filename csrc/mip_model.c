@@ -174,11 +174,22 @@ void sp_mip_set_repair(sp_mip *mip, sp_mip_repair_fn fn, void *ctx)
     mip->repair_ctx = ctx;
 }
 
+void sp_mip_set_window(sp_mip *mip, sp_mip_window_fn fn)
+{
+    mip->window = fn;
+}
+
 void sp_mip_set_repair_for_term(sp_mip *mip, sp_mip_repair_term_fn fn, void *ctx)
 {
     mip->repair = NULL;
     mip->repair_term = fn;
     mip->repair_ctx = ctx;
+}
+
+void sp_mip_set_term_unit(sp_mip *mip, int term, double unit)
+{
+    if (term >= 0 && term < mip->n_terms && unit >= 0.0)
+        mip->term_unit[term] = unit;
 }
 
 void sp_mip_set_lp_exact(sp_mip *mip, int term)

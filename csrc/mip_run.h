@@ -43,12 +43,14 @@ struct sp_mip {
     size_t n_coefs, cap_cr, cap_cc, cap_cv;
     sparse_vec objective[SP_MIP_MAX_TERMS];
     int lp_exact[SP_MIP_MAX_TERMS];
+    double term_unit[SP_MIP_MAX_TERMS]; /* sp_mip_set_term_unit; 0: purely relative */
     size_t n_binaries;
     int inject_fault;
     double *start; /* a start solution (1-based), or NULL */
     int stop_at_first;
     sp_mip_repair_fn repair;
     sp_mip_repair_term_fn repair_term;
+    sp_mip_window_fn window;
     void *repair_ctx;
 };
 
@@ -63,6 +65,7 @@ typedef struct run {
     double started;
     double deadline;       /* sp_now() value; HUGE_VAL: none */
     double stage_deadline; /* branch-and-cut budget of the current stage; HUGE_VAL: none */
+    double window_deadline; /* end of the current fix-and-optimise sub-MIP */
     int budget_stopped;    /* a stage stopped on its budget with a plan in hand */
     const sp_cancel *cancel;
     sp_progress *progress; /* may be NULL */
@@ -73,6 +76,8 @@ typedef struct run {
     const double *start_x; /* 1-based incumbent to hand to GLPK, or NULL */
     int start_given;
     double best_bound;
+    double tolerance_floor; /* rel_gap * this stage's term unit */
+    int tolerance_met;      /* branch-and-cut stopped: incumbent within tolerance of its bound */
     /* buffers freed on every exit path, including a longjmp */
     int *ia, *ja;
     double *ar;
@@ -92,7 +97,8 @@ typedef struct run {
     int *heur_basis; /* basis of the best fixed-binaries LP of this stage (heur_x) */
     int *plan_basis; /* basis of the previous stage's plan, when it came from that LP */
     int plan_basis_valid, heur_basis_valid;
-    int block_started;      /* sp_mipx_block_start has set the first LP's basis */
+    int block_started;      /* the blocks were solved: the first LP's basis is set from them, or
+                               the clock stopped them (then the LP starts without) */
     double block_objective; /* sum of the blocks' optima */
     double frozen[SP_MIP_MAX_TERMS]; /* the values earlier terms are held to */
     unsigned char *force_zero; /* per column (0-based): kept at 0 in the blocks' second pass */
@@ -133,7 +139,7 @@ void sp_mipx_activate(run *r, const sp_mip *mip, int j, double ub);
 size_t sp_mipx_best_per_group(priced *list, size_t n, int per_group);
 size_t sp_mipx_price_columns(run *r, const sp_mip *mip, int per_group);
 void sp_mipx_uncap_columns(run *r, const sp_mip *mip);
-void sp_mipx_deactivate_unused(run *r, const sp_mip *mip);
+void sp_mipx_deactivate_unused(run *r, const sp_mip *mip, const double *keep_x);
 void sp_mipx_activate_all(run *r, const sp_mip *mip, double incumbent, double bound);
 
 /* mip_blocks.c */
@@ -145,7 +151,14 @@ int sp_mipx_has_repair(const sp_mip *mip);
 void sp_mipx_call_repair(const run *r, const sp_mip *mip, double *x1);
 void sp_mipx_improve_by_fixing(run *r, const sp_mip *mip, int term, const double *start);
 void sp_mipx_improve_from_plan(run *r, const sp_mip *mip, int term);
-int sp_mipx_gap_closed(const run *r, double bound);
+double sp_mipx_tolerance(const run *r, const sp_mip *mip, double value);
+int sp_mipx_gap_closed(const run *r, const sp_mip *mip, double bound);
+int sp_mipx_pinned(const run *r, const sp_mip *mip, size_t j);
+void sp_mipx_unfix_binaries(run *r, const sp_mip *mip);
+
+/* mip_lns.c */
+int sp_mipx_has_windows(run *r, const sp_mip *mip, int term);
+void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end);
 const double *sp_mipx_repaired_start(run *r, const sp_mip *mip);
 int sp_mipx_is_feasible(run *r, const sp_mip *mip, const double *x1);
 

@@ -112,7 +112,7 @@ static int run_stages(run *r, const sp_mip *mip, sp_mip_result *res)
             for (size_t j = 1; j <= n; j++)
                 if (!r->active[j] && r->x[j] != 0.0)
                     sp_mipx_activate(r, mip, (int)j, HUGE_VAL);
-            sp_mipx_deactivate_unused(r, mip);
+            sp_mipx_deactivate_unused(r, mip, r->prev_x);
             prev_integral = !mip->n_binaries || !mip->lp_exact[term];
             res->term_value[term] = sp_mipx_term_value(mip, term, r->prev_x);
             if (res->term_bound[term] > res->term_value[term])

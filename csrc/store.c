@@ -33,14 +33,12 @@
 
 struct sp_inputs {
     sp_pool *pool;
-    char hash[65];
     char *name;
     int first, total;
     char **labels; /* total entries, or NULL when unlabelled */
     long long *demand_ids;
     size_t n_demand_ids, cap_demand_ids;
-    long long data_version, saves;
-    char started_at[40];
+    sps_read_mark mark;
 };
 
 struct sp_rows {
@@ -1388,7 +1386,7 @@ void sp_inputs_free(sp_inputs *in)
 }
 
 const sp_pool *sp_inputs_pool(const sp_inputs *in) { return in->pool; }
-const char *sp_inputs_hash(const sp_inputs *in) { return in->hash; }
+const char *sp_inputs_hash(const sp_inputs *in) { return in->mark.hash; }
 const char *sp_inputs_name(const sp_inputs *in) { return in->name ? in->name : ""; }
 int sp_inputs_first_period(const sp_inputs *in) { return in->first; }
 int sp_inputs_total_periods(const sp_inputs *in) { return in->total; }
@@ -1843,16 +1841,10 @@ int sp_store_read_inputs(sp_inputs **out, sp_store *st, int first_period, int pe
     if (!in)
         return sp_fail(err, SP_ENOMEM, "out of memory reading inputs");
     loader L = {st, in, err, 0, 0};
-    in->saves = st->saves;
-    int rc = sps_read_now(st, in->started_at, sizeof in->started_at, err);
-    if (!rc)
-        rc = sps_exec(st, "BEGIN", err); /* one read transaction: every table from one snapshot */
+    /* one read transaction: every table from one snapshot */
+    int rc = sps_read_begin(&in->mark, st, SP_SCOPE_PLAN, err);
     if (!rc) {
         rc = load(&L, first_period, periods, err);
-        if (!rc)
-            rc = sps_hash_inputs(st, SP_SCOPE_PLAN, in->hash, err);
-        if (!rc)
-            rc = sps_select_int(st, "PRAGMA data_version", &in->data_version, err);
         if (rc)
             sps_rollback(st);
         else
@@ -1914,7 +1906,7 @@ int sp_store_record_run(long long *run_id, sp_store *st, const sp_inputs *in, co
     if (rc)
         return rc;
     long long id = 0;
-    rc = sps_insert_run(&id, st, in ? in->started_at : NULL, in ? in->hash : NULL,
+    rc = sps_insert_run(&id, st, in ? in->mark.started_at : NULL, in ? in->mark.hash : NULL,
                         in && in->pool ? in->first : -1, in && in->pool ? in->pool->periods : 0,
                         command, status ? status : "error", NULL, NAN, seconds, message, err);
     if (!rc)
@@ -2102,20 +2094,36 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     return rc;
 }
 
-int sps_inputs_changed(int *changed, sp_store *st, int scope, const char *hash,
-                       long long data_version, long long saves, sp_error *err)
+int sps_read_begin(sps_read_mark *mark, sp_store *st, int scope, sp_error *err)
+{
+    mark->saves = st->saves;
+    int rc = sps_read_now(st, mark->started_at, sizeof mark->started_at, err);
+    if (!rc)
+        rc = sps_exec(st, "BEGIN", err);
+    if (rc)
+        return rc;
+    rc = sps_hash_inputs(st, scope, mark->hash, err);
+    if (!rc)
+        rc = sps_select_int(st, "PRAGMA data_version", &mark->data_version, err);
+    if (rc)
+        sps_rollback(st);
+    return rc;
+}
+
+int sps_inputs_changed(int *changed, sp_store *st, int scope, const sps_read_mark *mark,
+                       sp_error *err)
 {
     long long version = 0;
     int rc = sps_select_int(st, "PRAGMA data_version", &version, err);
     if (rc)
         return rc;
     *changed = 0;
-    if (version == data_version && st->saves == saves)
+    if (version == mark->data_version && st->saves == mark->saves)
         return SP_OK;
     char now[65];
     if ((rc = sps_hash_inputs(st, scope, now, err)))
         return rc;
-    *changed = strcmp(now, hash) != 0;
+    *changed = strcmp(now, mark->hash) != 0;
     return SP_OK;
 }
 
@@ -2137,7 +2145,7 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
         return rc;
     int changed = 0;
     long long id = 0;
-    rc = sps_inputs_changed(&changed, st, SP_SCOPE_PLAN, in->hash, in->data_version, in->saves,
+    rc = sps_inputs_changed(&changed, st, SP_SCOPE_PLAN, &in->mark,
                             err);
     if (!rc && changed) {
         sps_rollback(st);
@@ -2162,7 +2170,8 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
         snprintf(message, sizeof message, "no plan (%s); the current plan is unchanged",
                  STATUS_NAME[status]);
     if (!rc)
-        rc = sps_insert_run(&id, st, in->started_at, in->hash, in->first, in->pool->periods,
+        rc = sps_insert_run(&id, st, in->mark.started_at, in->mark.hash, in->first,
+                            in->pool->periods,
                             command, STATUS_NAME[status], stopped_by,
                         sp_solution_gap(sol), sp_solution_seconds(sol), message, err);
     if (!rc && has_plan)

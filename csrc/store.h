@@ -23,6 +23,19 @@ struct sp_store {
  * the input tables of its scope only. */
 enum { SP_SCOPE_PLAN = 1, SP_SCOPE_REDEPLOY = 2, SP_SCOPE_ECONOMICS = 4, SP_SCOPE_ROTA = 8 };
 
+/* What a read notes so that the write of its result can tell whether the inputs changed in
+ * between (sps_inputs_changed): the time, the hash of the inputs it read, PRAGMA data_version
+ * (other connections' commits) and st->saves (this one's). */
+typedef struct sps_read_mark {
+    char hash[65];
+    char started_at[40];
+    long long data_version, saves;
+} sps_read_mark;
+
+/* Opens the read transaction of a run and fills mark for scope (SP_SCOPE_*); the transaction
+ * stays open for the caller's reads (end it with COMMIT), and is rolled back on error. */
+int sps_read_begin(sps_read_mark *mark, sp_store *st, int scope, sp_error *err);
+
 /* Helpers of store.c shared with store_redeploy.c (see store.c for each). */
 int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what);
 int sps_in_row(sp_error *err, int rc, const char *table, long long rowid);
@@ -50,11 +63,11 @@ int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, cons
 /* PRAGMA foreign_key_check inside a write transaction: SP_EINVAL naming the first table and row
  * that refers to a missing record. */
 int sps_fk_check(sp_store *st, sp_error *err);
-/* In the write transaction: have the inputs of scope (SP_SCOPE_*) changed since they were read
- * with this hash, data_version and st->saves? data_version tells whether any other connection
- * committed since (and saves whether this one saved); only then are the inputs hashed again. */
-int sps_inputs_changed(int *changed, sp_store *st, int scope, const char *hash,
-                       long long data_version, long long saves, sp_error *err);
+/* In the write transaction: have the inputs of scope (SP_SCOPE_*) changed since mark was taken?
+ * data_version tells whether any other connection committed since (and saves whether this one
+ * saved); only then are the inputs hashed again. */
+int sps_inputs_changed(int *changed, sp_store *st, int scope, const sps_read_mark *mark,
+                       sp_error *err);
 
 /* ---- generic rows into a feature's tables (store_rows.c) ---- */
 typedef struct sps_table_def {

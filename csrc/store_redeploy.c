@@ -17,9 +17,7 @@
 #include <string.h>
 
 struct sp_snapshot {
-    char hash[65];
-    char started_at[40];
-    long long data_version, saves;
+    sps_read_mark mark;
 };
 
 /* Input tables, children after the records they refer to; cleared in the reverse order. */
@@ -214,17 +212,7 @@ int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *st, sp_error *err)
     sp_snapshot *snap = calloc(1, sizeof *snap);
     if (!snap)
         return sp_fail(err, SP_ENOMEM, "out of memory");
-    snap->saves = st->saves;
-    int rc = sps_read_now(st, snap->started_at, sizeof snap->started_at, err);
-    if (!rc)
-        rc = sps_exec(st, "BEGIN", err);
-    if (!rc) {
-        rc = sps_hash_inputs(st, SP_SCOPE_REDEPLOY, snap->hash, err);
-        if (!rc)
-            rc = sps_select_int(st, "PRAGMA data_version", &snap->data_version, err);
-        if (rc)
-            sps_rollback(st);
-    }
+    int rc = sps_read_begin(&snap->mark, st, SP_SCOPE_REDEPLOY, err);
     if (rc) {
         free(snap);
         return rc;
@@ -246,7 +234,7 @@ int sp_store_read_end(sp_store *st, sp_error *err)
 
 void sp_snapshot_free(sp_snapshot *snap) { free(snap); }
 
-const char *sp_snapshot_hash(const sp_snapshot *snap) { return snap->hash; }
+const char *sp_snapshot_hash(const sp_snapshot *snap) { return snap->mark.hash; }
 
 int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapshot *snap,
                                 const char *command, const sp_run_info *run,
@@ -266,13 +254,12 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
         return rc;
     long long id = 0;
     int changed = 0;
-    rc = sps_inputs_changed(&changed, st, SP_SCOPE_REDEPLOY, snap->hash, snap->data_version,
-                            snap->saves, err);
+    rc = sps_inputs_changed(&changed, st, SP_SCOPE_REDEPLOY, &snap->mark, err);
     if (!rc && changed) {
         sps_rollback(st);
         sp_error ignored;
         if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
-            if (!sps_insert_run(&id, st, snap->started_at, snap->hash, -1, 0, command,
+            if (!sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, 0, command,
                                 "inputs_changed",
                                 NULL, NAN, run->seconds,
                                 "the inputs changed while the redeployment was solved; nothing "
@@ -288,7 +275,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
                        st->path, id);
     }
     if (!rc)
-        rc = sps_insert_run(&id, st, snap->started_at, snap->hash, run->periods > 0 ? 0 : -1,
+        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, run->periods > 0 ? 0 : -1,
                             run->periods, command, run->status, run->stopped_by, run->gap,
                             run->seconds, run->message, err);
     if (!rc && has_plan)
@@ -301,7 +288,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
             sp_error ignored;
             long long failed = 0;
             if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
-                if (!sps_insert_run(&failed, st, snap->started_at, snap->hash, -1, 0, command,
+                if (!sps_insert_run(&failed, st, snap->mark.started_at, snap->mark.hash, -1, 0, command,
                                     "error", NULL, NAN, run->seconds, err ? err->message : NULL,
                                     &ignored))
                     sps_exec(st, "COMMIT", &ignored);

@@ -18,9 +18,7 @@
 #include <string.h>
 
 struct sp_rota_snapshot {
-    char hash[65];
-    char started_at[40];
-    long long data_version, saves;
+    sps_read_mark mark;
     long long newest_rota; /* max(rotas.id) when read: the published assignments it implies */
 };
 
@@ -123,16 +121,10 @@ int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *st, sp_error *err
     sp_rota_snapshot *snap = calloc(1, sizeof *snap);
     if (!snap)
         return sp_fail(err, SP_ENOMEM, "out of memory");
-    snap->saves = st->saves;
-    int rc = sps_read_now(st, snap->started_at, sizeof snap->started_at, err);
-    if (!rc)
-        rc = sps_exec(st, "BEGIN", err); /* stays open: the caller reads the tables in it */
+    /* the transaction stays open: the caller reads the tables in it */
+    int rc = sps_read_begin(&snap->mark, st, SP_SCOPE_ROTA, err);
     if (!rc) {
-        rc = sps_hash_inputs(st, SP_SCOPE_ROTA, snap->hash, err);
-        if (!rc)
-            rc = sps_select_int(st, "PRAGMA data_version", &snap->data_version, err);
-        if (!rc)
-            rc = newest_rota(&snap->newest_rota, st, err);
+        rc = newest_rota(&snap->newest_rota, st, err);
         if (rc)
             sps_rollback(st);
     }
@@ -147,7 +139,7 @@ int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *st, sp_error *err
 
 void sp_rota_snapshot_free(sp_rota_snapshot *snap) { free(snap); }
 
-const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snap) { return snap->hash; }
+const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snap) { return snap->mark.hash; }
 
 long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snap) { return snap->newest_rota; }
 
@@ -165,8 +157,7 @@ static int rota_inputs_changed(int *changed, sp_store *st, const sp_rota_snapsho
         *changed = 1;
         return SP_OK;
     }
-    return sps_inputs_changed(changed, st, SP_SCOPE_ROTA, snap->hash, snap->data_version,
-                              snap->saves, err);
+    return sps_inputs_changed(changed, st, SP_SCOPE_ROTA, &snap->mark, err);
 }
 
 /* Records a run without a rota in its own transaction (best effort: errors are ignored). */
@@ -178,7 +169,7 @@ static long long record_failed_run(sp_store *st, const sp_rota_snapshot *snap, c
     long long id = 0;
     if (sps_exec(st, "BEGIN IMMEDIATE", &ignored))
         return 0;
-    if (!sps_insert_run(&id, st, snap->started_at, snap->hash, -1, days, command, status, NULL,
+    if (!sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, days, command, status, NULL,
                         NAN, seconds, message, &ignored))
         sps_exec(st, "COMMIT", &ignored);
     else
@@ -244,7 +235,7 @@ int sp_store_write_rota(long long *run_id, sp_store *st, const sp_rota_snapshot 
                        st->path, id);
     }
     if (!rc)
-        rc = sps_insert_run(&id, st, snap->started_at, snap->hash, -1, run->periods, command,
+        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, run->periods, command,
                             run->status, run->stopped_by, run->gap, run->seconds, run->message,
                             err);
     if (!rc && has_rota)

@@ -233,7 +233,8 @@ typedef struct sp_resilience {
 typedef struct sp_term {
     double value;
     double bound; /* best proved lower bound (given the earlier terms) */
-    double gap;   /* (value - bound) / max(|value|, 1e-9); 0 when proved */
+    double gap;   /* (value - bound) / max(|value|, the term's unit) (docs/model.md "Gaps and
+                     tolerance"); 0 when proved */
 } sp_term;
 
 /* Solves the pooled allocation of docs/model.md by staged (lexicographic) solves. Returns 0 and a
