@@ -6,7 +6,10 @@
  *   rota_lines.c    one person's line (post per day) checked against every hard rule
  *   rota_model.c    the MIP built from the problem (x[person, day, post] and the rules)
  *   rota_dp.c       one person's best line by dynamic programming (rota_dp.h)
- *   rota_search.c   construction, best response, whole MIP, fix-and-optimise: sp_rota_solve
+ *   rota_price.c    column generation's pricing: a line and a lower bound under cover prices
+ *   rota_colgen.c   column generation over lines: master LP, bound, dive, price-and-branch
+ *   rota_search.c   construction, best response, column generation, whole MIP,
+ *                   fix-and-optimise: sp_rota_solve
  *   rota_results.c  the roster read back: assignments, cover, people, changes, penalties
  *   rota_reasons.c  why each under-covered post is under-covered */
 #ifndef SP_ROTA_H

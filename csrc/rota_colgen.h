@@ -1,5 +1,5 @@
 /* Column generation over people's lines (rota_colgen.c): a restricted master LP whose columns are
- * whole lines, priced by the dynamic programming of rota_dp.c; a valid Lagrangian lower bound;
+ * whole lines, priced by the dynamic programming of rota_price.c; a valid Lagrangian lower bound;
  * and price-and-branch (the master over the generated lines as a MIP). docs/rota.md "The search". */
 #ifndef SP_ROTA_COLGEN_H
 #define SP_ROTA_COLGEN_H
