@@ -233,6 +233,9 @@ int sp_mip_solve_lex(sp_mip_result *res, const sp_mip *mip, const sp_solve_optio
 /* Test hook: when set, the solver layer passes GLPK an invalid column index to raise a fatal
  * GLPK error inside the trap. */
 void sp_mip_inject_glpk_fault(sp_mip *mip);
+/* Appends text (GLPK's terminal output) to tail (size bytes, NUL-terminated), keeping the last
+ * size - 1 characters: what an error message quotes of GLPK's own words. Solver layer only. */
+void sp_glpk_keep_tail(char *tail, size_t size, const char *text);
 
 /* ---- restricted master LP for column generation (mip_master.c) ----
  * Rows first (type SP_ROW_*, rhs), then columns (cost, bounds, sparse rows) at any time; each

@@ -157,17 +157,7 @@ typedef struct master_run {
 static int on_term(void *info, const char *text)
 {
     master_run *mr = info;
-    size_t have = strlen(mr->glpk_text), add = strlen(text), cap = sizeof mr->glpk_text - 1;
-    if (add >= cap) {
-        text += add - cap;
-        add = cap;
-    }
-    if (have + add > cap) {
-        size_t drop = have + add - cap;
-        memmove(mr->glpk_text, mr->glpk_text + drop, have - drop + 1);
-        have -= drop;
-    }
-    memcpy(mr->glpk_text + have, text, add + 1);
+    sp_glpk_keep_tail(mr->glpk_text, sizeof mr->glpk_text, text);
     return 1; /* GLPK's own printing is off: the text is only kept for an error */
 }
 

@@ -18,20 +18,25 @@ void sp_mip_result_clear(sp_mip_result *res)
     memset(res, 0, sizeof *res);
 }
 
-static int on_term(void *info, const char *text)
+void sp_glpk_keep_tail(char *tail, size_t size, const char *text)
 {
-    run *r = info;
-    size_t have = strlen(r->glpk_text), add = strlen(text), cap = sizeof r->glpk_text - 1;
+    size_t have = strlen(tail), add = strlen(text), cap = size - 1;
     if (add >= cap) {
         text += add - cap;
         add = cap;
     }
     if (have + add > cap) {
         size_t drop = have + add - cap;
-        memmove(r->glpk_text, r->glpk_text + drop, have - drop + 1);
+        memmove(tail, tail + drop, have - drop + 1);
         have -= drop;
     }
-    memcpy(r->glpk_text + have, text, add + 1);
+    memcpy(tail + have, text, add + 1);
+}
+
+static int on_term(void *info, const char *text)
+{
+    run *r = info;
+    sp_glpk_keep_tail(r->glpk_text, sizeof r->glpk_text, text);
     if (r->log_level > 0)
         fputs(text, stderr); /* never stdout: it may carry a command's JSON */
     return 1;
