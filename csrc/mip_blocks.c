@@ -47,7 +47,10 @@ static int solve_block(run *r, const sp_mip *mip, int b, int *row_map, int *col_
         else if (sp_mipx_held(r, mip, j))
             glp_set_col_bnds(sub, col_map[j], GLP_FX, lb, lb);
         else
-            glp_set_col_bnds(sub, col_map[j], ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
+            glp_set_col_bnds(sub, col_map[j],
+                             ub == HUGE_VAL ? GLP_LO
+                             : lb == ub     ? GLP_FX
+                                            : GLP_DB,
                              lb, ub == HUGE_VAL ? 0.0 : ub);
         glp_set_obj_coef(sub, col_map[j], glp_get_obj_coef(lp, (int)j + 1));
     }
@@ -123,11 +126,14 @@ static void basis_from_blocks(run *r, const sp_mip *mip, const int *stat_row, co
             sp_mipx_activate(r, mip, (int)j, HUGE_VAL);
         if (!stat) /* a linking column */
             stat = point && mip->col_binary[j - 1] ? (point[j] >= 0.5 ? GLP_NU : GLP_NL)
-                 : mip->col_start_upper[j - 1] ? GLP_NU : GLP_NL;
+                   : mip->col_start_upper[j - 1]   ? GLP_NU
+                                                   : GLP_NL;
         int type = glp_get_col_type(lp, (int)j);
         if (stat != GLP_BS)
-            stat = type == GLP_FX ? GLP_NS : type == GLP_LO || type == GLP_FR ? GLP_NL
-                 : stat == GLP_NS ? GLP_NL : stat;
+            stat = type == GLP_FX                     ? GLP_NS
+                   : type == GLP_LO || type == GLP_FR ? GLP_NL
+                   : stat == GLP_NS                   ? GLP_NL
+                                                      : stat;
         glp_set_col_stat(lp, (int)j, stat);
     }
 }

@@ -120,8 +120,8 @@ typedef enum { WINDOW_NONE, WINDOW_BETTER, WINDOW_EXHAUSTED, WINDOW_TIMED_OUT } 
 
 /* Searches one window (marked in `window`) for a plan better than the best; the binaries get
  * their own bounds back before it returns. */
-static window_outcome search_window(run *r, const sp_mip *mip, int term, const unsigned char *window,
-                                    double end)
+static window_outcome search_window(run *r, const sp_mip *mip, int term,
+                                    const unsigned char *window, double end)
 {
     double before = r->heur_value, tol = sp_mipx_tolerance(r, mip, before);
     if (r->heur_basis_valid)
@@ -192,9 +192,9 @@ static window_outcome search_window(run *r, const sp_mip *mip, int term, const u
         sp_mipx_unfix_binaries(r, mip);
         take_plan(r, mip, term, glp_mip_obj_val(r->lp));
     }
-    outcome = r->heur_value < before - tol ? WINDOW_BETTER
-            : ret == 0 && status == GLP_OPT  ? WINDOW_EXHAUSTED
-                                             : WINDOW_TIMED_OUT;
+    outcome = r->heur_value < before - tol    ? WINDOW_BETTER
+              : ret == 0 && status == GLP_OPT ? WINDOW_EXHAUSTED
+                                              : WINDOW_TIMED_OUT;
 done:
     sp_mipx_unfix_binaries(r, mip);
     return outcome;
@@ -226,8 +226,8 @@ void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end)
         return; /* only a heuristic: the stage goes on without it */
     double saved_deadline = r->stage_deadline;
     size_t size = 4, stale = 0;
-    for (unsigned round = 0; sp_now() < end && !sp_mipx_should_stop(r) &&
-                             !sp_mipx_gap_closed(r, mip, r->best_bound);
+    for (unsigned round = 0;
+         sp_now() < end && !sp_mipx_should_stop(r) && !sp_mipx_gap_closed(r, mip, r->best_bound);
          round++) {
         memset(window, 0, mip->n_cols);
         size_t units = mip->window(mip->repair_ctx, r->heur_x, term, round, size, window);
@@ -238,7 +238,8 @@ void sp_mipx_improve_by_windows(run *r, const sp_mip *mip, int term, double end)
         r->stage_deadline = window_end; /* the window's LPs stop here too */
         window_outcome outcome = search_window(r, mip, term, window, window_end);
         if (r->log_level >= 2)
-            fprintf(stderr, "staffpool: stage %d window %u, %zu of %zu: %s, %.6g -> %.6g (%.2f s)\n",
+            fprintf(stderr,
+                    "staffpool: stage %d window %u, %zu of %zu: %s, %.6g -> %.6g (%.2f s)\n",
                     term + 1, round, size, units,
                     outcome == WINDOW_BETTER      ? "better"
                     : outcome == WINDOW_EXHAUSTED ? "no better plan"

@@ -136,14 +136,38 @@ int sp_master_set_col_bounds(sp_master *ms, int col, double lb, double ub)
     return SP_OK;
 }
 
-int sp_master_rows(const sp_master *ms) { return ms->n_rows; }
-int sp_master_cols(const sp_master *ms) { return ms->n_cols; }
-int sp_master_status(const sp_master *ms) { return ms->status; }
-double sp_master_objective(const sp_master *ms) { return ms->objective; }
-double sp_master_row_dual(const sp_master *ms, int row) { return ms->row_dual[row]; }
-double sp_master_col_value(const sp_master *ms, int col) { return ms->col_value[col]; }
-double sp_master_col_cost(const sp_master *ms, int col) { return ms->col_cost[col]; }
-void sp_master_inject_glpk_fault(sp_master *ms) { ms->inject_fault = 1; }
+int sp_master_rows(const sp_master *ms)
+{
+    return ms->n_rows;
+}
+int sp_master_cols(const sp_master *ms)
+{
+    return ms->n_cols;
+}
+int sp_master_status(const sp_master *ms)
+{
+    return ms->status;
+}
+double sp_master_objective(const sp_master *ms)
+{
+    return ms->objective;
+}
+double sp_master_row_dual(const sp_master *ms, int row)
+{
+    return ms->row_dual[row];
+}
+double sp_master_col_value(const sp_master *ms, int col)
+{
+    return ms->col_value[col];
+}
+double sp_master_col_cost(const sp_master *ms, int col)
+{
+    return ms->col_cost[col];
+}
+void sp_master_inject_glpk_fault(sp_master *ms)
+{
+    ms->inject_fault = 1;
+}
 
 /* ---- one solve, inside the trap ---- */
 
@@ -175,7 +199,10 @@ static void load(glp_prob *lp, const sp_master *ms, master_run *mr)
     for (int i = 0; i < ms->n_rows; i++) {
         int type = ms->row_type[i];
         double rhs = ms->row_rhs[i];
-        glp_set_row_bnds(lp, i + 1, type == SP_ROW_LE ? GLP_UP : type == SP_ROW_GE ? GLP_LO : GLP_FX,
+        glp_set_row_bnds(lp, i + 1,
+                         type == SP_ROW_LE   ? GLP_UP
+                         : type == SP_ROW_GE ? GLP_LO
+                                             : GLP_FX,
                          rhs, rhs);
     }
     if (ms->n_cols)

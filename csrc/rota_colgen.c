@@ -54,18 +54,18 @@ typedef struct colgen {
     const rt_prep *prep;
     size_t P, H, K;
     sp_master *ms;
-    int *cell_row;          /* d * K + k -> master row, or -1 */
-    int *col_person;        /* master column -> person, -1: a slack */
+    int *cell_row;   /* d * K + k -> master row, or -1 */
+    int *col_person; /* master column -> person, -1: a slack */
     size_t cap_col_person;
-    int *lines;             /* the lines of line columns, H each, in column order */
-    int *col_line;          /* master column -> index of its line in `lines`, or -1 */
+    int *lines;    /* the lines of line columns, H each, in column order */
+    int *col_line; /* master column -> index of its line in `lines`, or -1 */
     size_t n_lines, cap_lines, cap_col_line;
-    uint64_t *seen;         /* the lines in the master by (person, line): line index + 1 */
+    uint64_t *seen; /* the lines in the master by (person, line): line index + 1 */
     size_t cap_seen, n_seen;
-    int *line_person;       /* per line: its person */
+    int *line_person; /* per line: its person */
     size_t cap_line_person;
-    double *own_const;      /* per person: sp_rota_price_constant */
-    double *price, *cost;   /* H x K */
+    double *own_const;       /* per person: sp_rota_price_constant */
+    double *price, *cost;    /* H x K */
     double *smooth, *center; /* H x K: the prices priced at; those of the best bound so far */
     int have_center;
     double center_bound;
@@ -78,7 +78,8 @@ static void colgen_free(colgen *cg)
 {
     sp_master_free(cg->ms);
     free(cg->cell_row), free(cg->col_person), free(cg->lines), free(cg->col_line);
-    free(cg->seen), free(cg->line_person), free(cg->own_const), free(cg->price), free(cg->smooth), free(cg->center), free(cg->cost), free(cg->off_ok);
+    free(cg->seen), free(cg->line_person), free(cg->own_const), free(cg->price), free(cg->smooth),
+        free(cg->center), free(cg->cost), free(cg->off_ok);
     free(cg->line), free(cg->rows), free(cg->ones);
 }
 
@@ -193,8 +194,7 @@ static int setup(colgen *cg)
     cg->rows = malloc((H + 2) * sizeof *cg->rows);
     cg->ones = malloc((H + 2) * sizeof *cg->ones);
     if (!cg->ms || !cg->cell_row || !cg->own_const || !cg->price || !cg->smooth || !cg->center ||
-        !cg->cost || !cg->off_ok ||
-        !cg->line || !cg->rows || !cg->ones)
+        !cg->cost || !cg->off_ok || !cg->line || !cg->rows || !cg->ones)
         return SP_ENOMEM;
     for (size_t i = 0; i < H + 2; i++)
         cg->ones[i] = 1.0;
@@ -292,8 +292,7 @@ static int price_round(colgen *cg, int *added, double *bound, double deadline,
         }
         sp_rota_price_costs(cg->r, cg->prep, p, cg->smooth, cg->cost, cg->off_ok);
         double lower;
-        int got = sp_rota_price_line(cg->r, cg->prep, p, cg->cost, cg->off_ok, cg->line, &lower,
-                                        1);
+        int got = sp_rota_price_line(cg->r, cg->prep, p, cg->cost, cg->off_ok, cg->line, &lower, 1);
         if (got < 0)
             return got;
         lower_sum += cg->own_const[p] + lower;
@@ -418,7 +417,8 @@ static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
     for (size_t p = 0; p < P; p++) {
         if (done)
             memcpy(roster + p * H,
-                   fixed[p] ? cg->lines + (size_t)cg->col_line[fixed_col[p]] * H : incumbent + p * H,
+                   fixed[p] ? cg->lines + (size_t)cg->col_line[fixed_col[p]] * H
+                            : incumbent + p * H,
                    H * sizeof *roster);
         if (fixed[p])
             sp_master_set_col_bounds(cg->ms, fixed_col[p], 0.0, HUGE_VAL);
@@ -544,8 +544,8 @@ static double reported(double bound, int integral)
 
 int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_prep *prep,
                    const int *incumbent, const int *const *seeds, size_t n_seeds, double target,
-                   int integral, double lp_deadline, double mip_deadline, const sp_solve_options *opts,
-                   sp_error *err)
+                   int integral, double lp_deadline, double mip_deadline,
+                   const sp_solve_options *opts, sp_error *err)
 {
     double t0 = sp_now();
     memset(out, 0, sizeof *out);
@@ -584,8 +584,9 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
         if (reported(bound, integral) > out->bound)
             out->bound = reported(bound, integral);
         if (opts->log_level >= 2)
-            fprintf(stderr, "staffpool: rota colgen %d: LP %.6g, bound %.6g, %d lines added, %d "
-                            "columns, %.2f s\n",
+            fprintf(stderr,
+                    "staffpool: rota colgen %d: LP %.6g, bound %.6g, %d lines added, %d "
+                    "columns, %.2f s\n",
                     out->iterations, out->lp_value, out->bound, added, sp_master_cols(cg.ms),
                     sp_now() - t0);
         if (!added) {
@@ -625,8 +626,8 @@ int sp_rota_colgen(rt_colgen_out *out, int *roster, const sp_rota *r, const rt_p
             else {
                 if (copy)
                     memcpy(copy, roster, cg.P * cg.H * sizeof *copy);
-                rc = price_and_branch(&cg, out, roster, copy ? copy : incumbent, mip_deadline,
-                                      opts, err);
+                rc = price_and_branch(&cg, out, roster, copy ? copy : incumbent, mip_deadline, opts,
+                                      err);
                 free(copy);
             }
         }

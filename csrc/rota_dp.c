@@ -111,13 +111,13 @@ static long max_days_worked(long n, int max_work, int min_off)
 }
 
 typedef struct dp_work {
-    double *prev, *now;     /* the rule states' level rows of the day before and of the day */
-    int *back;              /* per (day, cell): the cell of the day before */
-    short *move;            /* per (day, cell): the move taken (-1: off) */
-    int *move_post;         /* per (day, move): the post it works (-1: none) */
-    int *path;              /* per day: the cell the last path is in after it */
-    int *few, *few_path;    /* the last line with too few minutes, and its path */
-    int *many, *many_path;  /* the last line with too many minutes, and its path */
+    double *prev, *now;    /* the rule states' level rows of the day before and of the day */
+    int *back;             /* per (day, cell): the cell of the day before */
+    short *move;           /* per (day, cell): the move taken (-1: off) */
+    int *move_post;        /* per (day, move): the post it works (-1: none) */
+    int *path;             /* per day: the cell the last path is in after it */
+    int *few, *few_path;   /* the last line with too few minutes, and its path */
+    int *many, *many_path; /* the last line with too many minutes, and its path */
     int have_few, have_many;
     double nu;              /* the weekend multiplier of the last path */
     int *prev_lo, *prev_hi; /* per rule state: the levels prev may hold (outside: HUGE_VAL) */
@@ -409,8 +409,8 @@ static void line_sums(const sp_rota *r, const double *cost, const int *line, lon
  * that breaks no rule goes into line: 1, or 0 when none does (then the minutes are counted in the
  * state). Both lines are cheapest at (nearly) the same multipliers, so such a line is nearly so:
  * a good line, not always the cheapest one in the window. */
-static int splice(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
-                  dp_work *w, int *line)
+static int splice(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost, dp_work *w,
+                  int *line)
 {
     const rt_person *pe = &r->people[p];
     int H = r->days, found = 0;

@@ -60,8 +60,7 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
                      double *path_value)
 {
     int H = r->days, T = sp->T, L = sp->L, M = sp->M, W = sp->W, C = sp->C;
-    size_t K = r->n_posts, WC = (size_t)W * (size_t)C, MW = (size_t)M * WC,
-           S = (size_t)sp->S * MW;
+    size_t K = r->n_posts, WC = (size_t)W * (size_t)C, MW = (size_t)M * WC, S = (size_t)sp->S * MW;
     for (int d = 0; d < H; d++) {
         int wk_first =
             sp_rota_is_weekend_day(r, d) && (d == 0 || !sp_rota_is_weekend_day(r, d - 1));
@@ -106,8 +105,7 @@ static int best_path(const sp_rota *r, const double *cost, const unsigned char *
             if (off_ok[d] && (last < 0 || ex || len >= sp->min_work)) {
                 int to = last == -1 ? state_of(sp, -1, len + 1 > L ? L : len + 1, ex)
                                     : state_of(sp, -1, 1, d == 0);
-                relax(now, bk, ps, (((size_t)to * M + level) * W + wk) * C + cnt, base, (int)f,
-                      -1);
+                relax(now, bk, ps, (((size_t)to * M + level) * W + wk) * C + cnt, base, (int)f, -1);
             }
             for (int t = 0; t < T; t++) {
                 if (type_post[t] < 0 || type_cost[t] == HUGE_VAL)
@@ -340,8 +338,8 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
 
 /* Counts the worked weekends in the state (exact) when the person has a limit that can bind and
  * the table stays under max_cells; returns 0 when it does not. */
-static int count_weekends(dp_space *sp, const sp_rota *r, const rt_prep *prep,
-                          const rt_person *pe, double max_cells)
+static int count_weekends(dp_space *sp, const sp_rota *r, const rt_prep *prep, const rt_person *pe,
+                          double max_cells)
 {
     if (pe->max_weekends < 0 || (size_t)pe->max_weekends >= prep->n_weekends)
         return 0;
@@ -360,14 +358,15 @@ static void count_type(dp_space *sp, const sp_rota *r, const rt_person *pe, doub
         if (pe->max_shifts[t] > 0 && pe->max_shifts[t] < r->days &&
             (best < 0 || pe->max_shifts[t] < pe->max_shifts[best]))
             best = t;
-    if (best < 0 || (double)sp->S * sp->M * sp->W * (pe->max_shifts[best] + 1) * r->days > max_cells)
+    if (best < 0 ||
+        (double)sp->S * sp->M * sp->W * (pe->max_shifts[best] + 1) * r->days > max_cells)
         return;
     sp->ct = best;
     sp->C = pe->max_shifts[best] + 1;
 }
 
 int sp_rota_price_line(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
-                          const unsigned char *off_ok, int *line, double *lower, int exact)
+                       const unsigned char *off_ok, int *line, double *lower, int exact)
 {
     const rt_person *pe = &r->people[p];
     int H = r->days, T = (int)r->n_shifts;
@@ -454,7 +453,7 @@ static void add_requests(const sp_rota *r, size_t p, double *cost)
 }
 
 void sp_rota_price_costs(const sp_rota *r, const rt_prep *prep, size_t p, const double *price,
-                             double *cost, unsigned char *off_ok)
+                         double *cost, unsigned char *off_ok)
 {
     size_t H = (size_t)r->days, K = r->n_posts;
     const rt_person *pe = &r->people[p];

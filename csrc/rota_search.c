@@ -577,8 +577,8 @@ static int improve(const sp_rota *r, const rt_prep *prep, int *best, double *bes
  * master too: a valid lower bound into *bound (-HUGE_VAL: none), and the price-and-branch roster
  * replaces best when the exact objective says it is better. Returns SP_OK or an error code. */
 static int colgen_stage(const sp_rota *r, const rt_prep *prep, int *best, const int *first,
-                        double *value, double *bound, int *converged, int integral,
-                        double deadline, const sp_solve_options *opts, sp_error *err)
+                        double *value, double *bound, int *converged, int integral, double deadline,
+                        const sp_solve_options *opts, sp_error *err)
 {
     size_t n = r->n_people * (size_t)r->days;
     int *roster = malloc((n ? n : 1) * sizeof *roster);
@@ -669,8 +669,8 @@ static int search(sp_rota_result *result, int *best, int *have_roster, int *inte
     int cg_converged = 0;
     if (have_start == 1 && dp_applies(r) && deadline != HUGE_VAL &&
         !sp_cancel_is_raised(opts->cancel) && sp_now() < deadline) {
-        rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, &cg_converged,
-                          m.integral, deadline, opts, err);
+        rc = colgen_stage(r, prep, best, first_roster, &value, &cg_bound, &cg_converged, m.integral,
+                          deadline, opts, err);
         if (rc) {
             free(first_roster);
             sp_rota_model_free(&m);
