@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shlex
 import sys
@@ -27,6 +26,7 @@ from .pool import Pool
 from .progress import StderrLines
 from .report import solution_summary, table
 from .solve import solve
+from .values import json_safe
 
 EXIT_PLAN, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_BUSY, EXIT_NO_DB = 0, 1, 2, 3, 4, 5
 WRITE_DELAY_ENV = "STAFFPOOL_TEST_WRITE_DELAY_US"  # test hook, docs/cli.md
@@ -169,17 +169,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, float):
         return None
     return str(value)
-
-
-def _clean(value: Any) -> Any:
-    """JSON has no inf/nan: they become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -327,7 +316,7 @@ def _cmd_plan(args: argparse.Namespace, out: _Out) -> int:
         data["partners"] = [asdict(p) for p in sol.partners]
         data["hours_unmet"] = sum(p.hours_unmet for p in sol.partners)
         data["hours_demanded"] = sum(p.hours_demanded for p in sol.partners)
-    out.json(_clean(data))
+    out.json(json_safe(data))
     if result.has_plan:
         sol = result.solution
         assert sol is not None
@@ -375,7 +364,7 @@ def _cmd_report(args: argparse.Namespace, out: _Out) -> int:
         run = next((r for r in store.runs() if r["id"] == plan_id), {})
         current = store.current_plan()
         names = _partner_names(store)
-    out.json(_clean({"plan": plan_id, "current": plan_id == current, "run": run,
+    out.json(json_safe({"plan": plan_id, "current": plan_id == current, "run": run,
                      "status": sol.status, "stopped_by": sol.stopped_by, "gap": sol.gap,
                      "seconds": sol.seconds,
                      "objective": {k: asdict(t) for k, t in sol.objective.terms.items()},
@@ -446,7 +435,7 @@ def _cmd_runs(args: argparse.Namespace, out: _Out) -> int:
         runs = store.runs()
         current = store.current_plan()
     runs = runs[::-1][:args.limit] if args.limit > 0 else runs[::-1]
-    out.json(_clean([dict(r, current=r["id"] == current) for r in runs]))
+    out.json(json_safe([dict(r, current=r["id"] == current) for r in runs]))
     if not runs:
         out.result(f"{args.db}: no runs yet")
         return EXIT_PLAN
@@ -483,7 +472,7 @@ def _cmd_redeploy(args: argparse.Namespace, out: _Out) -> int:
                      "outcomes": [asdict(o) for o in res.outcomes],
                      "vacancies": [asdict(f) for f in res.vacancies],
                      "pool_work": [asdict(w) for w in res.pool_work]})
-    out.json(_clean({"runs": data}))
+    out.json(json_safe({"runs": data}))
     for r in runs:
         if r.has_plan:
             out.result(f"redeployment {r.redeployment!r}: run {r.run_id} written\n"
@@ -511,7 +500,7 @@ def _solve_file(args: argparse.Namespace, out: _Out) -> int:
     sol = solve(pool, time_limit=args.time_limit, gap=args.gap,
                 log_level=1 + args.verbose if args.verbose else 0)
     if args.json:
-        out.json(_clean({"status": sol.status, "stopped_by": sol.stopped_by, "gap": sol.gap,
+        out.json(json_safe({"status": sol.status, "stopped_by": sol.stopped_by, "gap": sol.gap,
                          "seconds": sol.seconds,
                          "objective": {k: asdict(t) for k, t in sol.objective.terms.items()},
                          "partners": [asdict(p) for p in sol.partners],

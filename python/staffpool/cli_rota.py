@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .errors import ValidationError
 from .progress import StderrLines
+from .values import json_safe
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NO_PLAN, EXIT_BUSY, EXIT_NO_DB = 0, 1, 2, 3, 4, 5
 WRITE_DELAY_ENV = "STAFFPOOL_TEST_WRITE_DELAY_US"  # test hook, docs/cli.md
@@ -104,7 +105,7 @@ def cmd_rota(args: argparse.Namespace, out: Any) -> int:
         "freeze_days": run.freeze_days, "published": run.published}
     if run.has_rota:
         data.update(_tables_json(_records(run.rows)))
-    out.json(_clean(data))
+    out.json(json_safe(data))
     if not run.has_rota:
         out.error(f"no rota: {run.status}"
                   + (f" (stopped by {run.stopped_by.replace('_', ' ')})" if run.stopped_by
@@ -134,18 +135,6 @@ def _tables_json(tables: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Any]:
             "changes": [strip(r) for r in tables["rota_changes"]],
             "people": [strip(r) for r in tables["rota_people"]],
             "assignments": [strip(r) for r in tables["rota_assignments"]]}
-
-
-def _clean(value: Any) -> Any:
-    import math
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _post(shift: Any, site: Any, skill: Any) -> str:
@@ -226,7 +215,7 @@ def _show_or_export(args: argparse.Namespace, out: Any) -> int:
             return EXIT_OK
         runs = {r["id"]: r for r in store.runs()}
     run = runs.get(rota_id, {})
-    out.json(_clean({"rota": rota_id, "current": rota_id == current, "run": run,
+    out.json(json_safe({"rota": rota_id, "current": rota_id == current, "run": run,
                      **{k: v for k, v in tables["rotas"][0].items()},
                      **_tables_json(tables)}))
     out.result(f"Rota {rota_id}{' (current)' if rota_id == current else ''}: "

@@ -10,6 +10,18 @@ from typing import Any, Optional
 from .errors import ValidationError
 
 
+def json_safe(value: Any) -> Any:
+    """value with every inf and nan (which JSON has not) turned into None, through dicts, lists
+    and tuples."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def missing(value: Any) -> bool:
     """None, or a NaN (an empty DataFrame cell)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
