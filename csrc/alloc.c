@@ -636,11 +636,7 @@ int sp_solve(sp_solution **out, const sp_pool *pool, const sp_solve_options *opt
     double start = sp_now();
     *out = NULL;
     sp_solve_options defaults;
-    if (!opts) {
-        sp_solve_options_init(&defaults);
-        opts = &defaults;
-    }
-    int rc = sp_check_solve_options(opts, err);
+    int rc = sp_take_solve_options(&opts, &defaults, err);
     if (rc)
         return rc;
     model m = {.pool = pool, .fairness_col = -1};

@@ -37,8 +37,10 @@ int sp_idmap_put(sp_idmap *map, const char *key, int value);
 
 /* ---- value checks (validate.c): each failure names the record and field ---- */
 int sp_check_id(sp_error *err, const char *kind, const char *id);
-/* time_limit a number (not NaN), rel_gap in [0, 1): what every engine's solve checks first. */
-int sp_check_solve_options(const sp_solve_options *opts, sp_error *err);
+/* What every engine's solve does first: *opts NULL becomes the defaults (filled into
+ * *defaults), then time_limit must be a number (not NaN) and rel_gap in [0, 1). */
+int sp_take_solve_options(const sp_solve_options **opts, sp_solve_options *defaults,
+                          sp_error *err);
 int sp_check_number(sp_error *err, const char *kind, const char *id, const char *field, double v,
                     double lo, double hi);
 int sp_check_int(sp_error *err, const char *kind, const char *id, const char *field, int v, int lo,

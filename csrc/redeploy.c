@@ -735,11 +735,7 @@ int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
     double start = sp_now();
     *out = NULL;
     sp_solve_options defaults;
-    if (!opts) {
-        sp_solve_options_init(&defaults);
-        opts = &defaults;
-    }
-    int bad = sp_check_solve_options(opts, err);
+    int bad = sp_take_solve_options(&opts, &defaults, err);
     if (bad)
         return bad;
     rd_model m = {.rd = rd};

@@ -767,11 +767,7 @@ int sp_rota_solve(sp_rota_result **out, const sp_rota *r, const sp_solve_options
     double start = sp_now();
     *out = NULL;
     sp_solve_options defaults;
-    if (!opts) {
-        sp_solve_options_init(&defaults);
-        opts = &defaults;
-    }
-    int bad = sp_check_solve_options(opts, err);
+    int bad = sp_take_solve_options(&opts, &defaults, err);
     if (bad)
         return bad;
     double deadline = opts->time_limit >= 0 ? start + opts->time_limit : HUGE_VAL;

@@ -59,8 +59,14 @@ int sp_register_id(sp_error *err, sp_idmap *map, const char *kind, const char *i
     return SP_OK;
 }
 
-int sp_check_solve_options(const sp_solve_options *opts, sp_error *err)
+int sp_take_solve_options(const sp_solve_options **given, sp_solve_options *defaults,
+                          sp_error *err)
 {
+    if (!*given) {
+        sp_solve_options_init(defaults);
+        *given = defaults;
+    }
+    const sp_solve_options *opts = *given;
     if (isnan(opts->time_limit))
         return sp_fail_field(err, "options", NULL, "time_limit", "must be a number (got NaN)");
     if (!isfinite(opts->rel_gap) || opts->rel_gap < 0 || opts->rel_gap >= 1)
