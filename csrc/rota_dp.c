@@ -26,9 +26,7 @@
 /* Pricing adds the weekends and one shift type to the minutes only while the table stays under
  * this: beyond it they cost more time than their bound is worth (Curtois 21: a pricing round of 7 s
  * with the weekends counted in a 400 MB table, 1.2 s without, the bound 0.01% apart). */
-#ifndef DP_PRICE_EXTRA_BYTES
 #define DP_PRICE_EXTRA_BYTES 64e6
-#endif
 
 /* The last lines with too few and too many minutes, and their paths (cells per day). */
 typedef struct dp_pair {
@@ -247,9 +245,10 @@ static int rounds(const sp_rota *r, const rt_prep *prep, size_t p, const double 
     return sp->M == 1 && two->have_few && two->have_many ? splice(r, prep, p, cost, two, line) : 0;
 }
 
-/* The counters pricing holds while the table stays within DP_MAX_TABLE_BYTES: the minutes first
+/* The counters pricing holds: the minutes first, while the table stays within DP_MAX_TABLE_BYTES
  * (the cover ties many lines, so priced minutes jump across the window and the line found is
- * often not the cheapest), then the weekends, then the one shift type whose limit binds first. */
+ * often not the cheapest), then the weekends and the one shift type whose limit binds first, each
+ * while it stays within DP_PRICE_EXTRA_BYTES. Returns SP_ENOMEM or >= 0. */
 static int count_for_pricing(dp_space *sp, const sp_rota *r, const rt_prep *prep, size_t p)
 {
     dp_count_minutes(sp, r, p, DP_MAX_TABLE_BYTES);
@@ -301,8 +300,8 @@ int sp_rota_dp_search(const sp_rota *r, const rt_prep *prep, size_t p, const dou
             found = dp_space_init(&sp, r, p);
             if (!found && dp_count_minutes(&sp, r, p, DP_MAX_TABLE_BYTES))
                 found = dp_work_alloc(&w, &sp) ? SP_ENOMEM
-                                               : rounds(r, prep, p, cost, off_ok, &sp, &w, &m,
-                                                        &st, &two, scale, line, lower);
+                                               : rounds(r, prep, p, cost, off_ok, &sp, &w, &m, &st,
+                                                        &two, scale, line, lower);
         }
     }
     dp_work_free(&w), dp_space_free(&sp);

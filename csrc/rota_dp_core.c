@@ -189,8 +189,7 @@ int dp_count_minutes(dp_space *sp, const sp_rota *r, size_t p, double max_bytes)
     int top = pe->max_minutes >= 0 ? pe->max_minutes : pe->min_minutes;
     double M = (double)(top / unit) + 1.0;
     if (dp_space_cells(sp, sp->W, sp->N, 1) * M > INT_MAX ||
-        dp_space_cells(sp, sp->W, sp->N, 1) * M * sp->H * (sizeof(int) + sizeof(short)) >
-            max_bytes)
+        dp_space_cells(sp, sp->W, sp->N, 1) * M * sp->H * (sizeof(int) + sizeof(short)) > max_bytes)
         return 0;
     sp->M = (int)M;
     sp->unit = unit;

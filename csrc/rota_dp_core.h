@@ -17,20 +17,20 @@
  * multiplier instead. A row is (rule state, weekends, count); its M minute levels are consecutive
  * cells, so a move shifts a whole row in one pass. */
 typedef struct dp_space {
-    int H, T, C, G;   /* days; shift types; classes of "worked last"; moves (groups of types) */
-    int *class_of;    /* per type: its class (types with the same forbidden successors) */
-    int *class_rep;   /* per class: a type of it */
-    int *group_of;    /* per type: its move (alike in class, forbidden predecessors, length and
-                         counted or not) */
-    int *group_rep;   /* per move: a type of it */
-    int L, R;         /* run lengths kept (saturating); rule states (C + 1) * L * 2 */
+    int H, T, C, G; /* days; shift types; classes of "worked last"; moves (groups of types) */
+    int *class_of;  /* per type: its class (types with the same forbidden successors) */
+    int *class_rep; /* per class: a type of it */
+    int *group_of;  /* per type: its move (alike in class, forbidden predecessors, length and
+                       counted or not) */
+    int *group_rep; /* per move: a type of it */
+    int L, R;       /* run lengths kept (saturating); rule states (C + 1) * L * 2 */
     int min_work, max_work, min_off;
-    int W;            /* worked-weekend levels: max weekends + 1, or 1 (priced) */
-    int ct, N;        /* the counted shift type (-1: none) and its levels (max shifts + 1, or 1) */
-    int M, unit;      /* minute levels (1: priced) and minutes per level */
-    int min_level;    /* least level at the end */
-    int max_bounded;  /* a level past M - 1 breaks the maximum (else the last level saturates) */
-    int *floor;       /* per day: the least level from which min_level can still be reached */
+    int W;           /* worked-weekend levels: max weekends + 1, or 1 (priced) */
+    int ct, N;       /* the counted shift type (-1: none) and its levels (max shifts + 1, or 1) */
+    int M, unit;     /* minute levels (1: priced) and minutes per level */
+    int min_level;   /* least level at the end */
+    int max_bounded; /* a level past M - 1 breaks the maximum (else the last level saturates) */
+    int *floor;      /* per day: the least level from which min_level can still be reached */
 } dp_space;
 
 /* The multipliers of the rules not held in the state: per minute, per worked weekend, per shift

@@ -237,8 +237,8 @@ static void tiny_make(tiny *t, int hard_minimum)
             t->under[d][k] = 1 + RND(30);
             t->over[d][k] = RND(5);
             int hm = hard_minimum && d == 1 && k == 0 && t->req[d][k] > 0;
-            CHECK(sp_rota_set_cover(t->r, d, types[k], t->req[d][k], t->under[d][k],
-                                    t->over[d][k], hm, &err) == SP_OK);
+            CHECK(sp_rota_set_cover(t->r, d, types[k], t->req[d][k], t->under[d][k], t->over[d][k],
+                                    hm, &err) == SP_OK);
         }
     CHECK(sp_rota_prep(&t->prep, t->r, &err) == SP_OK);
 }
@@ -334,8 +334,7 @@ static double full_master_lp(const tiny *t, const all_lines *al, int hard_minimu
     for (int d = 0; d < TH; d++)
         for (int k = 0; k < 2; k++) {
             int hm = hard_minimum && d == 1 && k == 0 && t->req[d][k] > 0;
-            sp_master_add_col(ms, t->under[d][k], 0.0, t->req[d][k] - hm, 1, &cell_row[d][k],
-                              &one);
+            sp_master_add_col(ms, t->under[d][k], 0.0, t->req[d][k] - hm, 1, &cell_row[d][k], &one);
             sp_master_add_col(ms, t->over[d][k], 0.0, HUGE_VAL, 1, &cell_row[d][k], &minus);
         }
     for (int p = 0; p < TP; p++)
@@ -351,8 +350,8 @@ static double full_master_lp(const tiny *t, const all_lines *al, int hard_minimu
             for (int q = 0; q < t->n_requests; q++)
                 if (t->rq_person[q] == p) {
                     int works = line[t->rq_day[q]] == t->rq_type[q];
-                    cost += t->rq_on[q] ? (works ? 0 : t->rq_weight[q])
-                                        : (works ? t->rq_weight[q] : 0);
+                    cost +=
+                        t->rq_on[q] ? (works ? 0 : t->rq_weight[q]) : (works ? t->rq_weight[q] : 0);
                 }
             sp_master_add_col(ms, cost, 0.0, 1.0, n, rows, ones);
         }
@@ -420,8 +419,14 @@ static void run_tiny(int hard_minimum)
     CHECK(tight >= compared / 2); /* at the LP's duals the Lagrangian bound is the LP's value */
 }
 
-static void test_tiny_bounds(void) { run_tiny(0); }
-static void test_tiny_bounds_hard_minimum(void) { run_tiny(1); }
+static void test_tiny_bounds(void)
+{
+    run_tiny(0);
+}
+static void test_tiny_bounds_hard_minimum(void)
+{
+    run_tiny(1);
+}
 
 int main(void)
 {
