@@ -14,6 +14,20 @@
 static unsigned long seed = 4242;
 #define RND(n) ((int)((seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33) % (n))
 
+/* A rota of `days` days with shift types D (480 min) and N (600), N before D forbidden at
+ * random. */
+static sp_rota *day_night_rota(int days, int first_weekday)
+{
+    sp_rota *r = NULL;
+    sp_error err;
+    CHECK(sp_rota_new(&r, days, first_weekday, &err) == SP_OK);
+    CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
+    CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
+    if (RND(2))
+        CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+    return r;
+}
+
 /* One person, 7 days, two shift types, random rules including a worked-weekend limit and a limit
  * on one shift type; random costs. The pricing DP (exact = 1) finds a line exactly when one exists,
  * keeps every rule, and with one type limit (counted in its state) is the cheapest; its lower
@@ -22,13 +36,8 @@ static void test_pricing_line_and_bound(void)
 {
     int exists = 0, limited = 0;
     for (int trial = 0; trial < 300; trial++) {
-        sp_rota *r = NULL;
         sp_error err;
-        CHECK(sp_rota_new(&r, 7, RND(7), &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
-        if (RND(2))
-            CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+        sp_rota *r = day_night_rota(7, RND(7));
         sp_rota_person pe;
         sp_rota_person_init(&pe);
         pe.id = "A";
@@ -106,13 +115,8 @@ static void test_pricing_all_counters_bind(void)
                                  RT_RULE_MIN_MINUTES | RT_RULE_MAX_MINUTES};
     int all_bind = 0, found_exact = 0;
     for (int trial = 0; trial < 120; trial++) {
-        sp_rota *r = NULL;
         sp_error err;
-        CHECK(sp_rota_new(&r, DAYS, 5, &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
-        if (RND(2))
-            CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+        sp_rota *r = day_night_rota(DAYS, 5);
         sp_rota_person pe;
         sp_rota_person_init(&pe);
         pe.id = "A";
