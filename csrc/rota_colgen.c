@@ -43,9 +43,18 @@
  * neighbourhood search uses better; below it, it took instance 3 from 1203 to its optimum 1001 in
  * 0.5 s and 5 from 1152 to 1145. */
 #define PRICE_AND_BRANCH_MAX_LINES 800
-/* Pricing rounds after each step of the dive: 4 made the dive slower (8.7 s on instance 9, out
- * of time) for rosters no better on 8 and 9 than with 1. */
-#define DIVE_PRICING_ROUNDS 1
+/* Pricing rounds after each step of the dive at most, and the LP's least relative fall per
+ * round below which they stop (tailing off): to the end while the dive keeps pace with its
+ * deadline (Curtois 8: a dive of 1404, against 1511 with the tail cut at 1e-4 and 2019 with one
+ * round), cut early when it does not (14 and 12 ran out of time, leaving people on incumbent
+ * lines). */
+#define DIVE_PRICING_ROUNDS 30
+#define DIVE_PRICING_ROUNDS_HURRIED 3
+#define DIVE_TAIL 1e-6
+#define DIVE_TAIL_HURRIED 1e-4
+/* Where the LP takes nobody's line whole, the dive fixes 1 + (people left) / this of the largest
+ * fractional lines at once (4 times as many when hurried). */
+#define DIVE_BATCH_DIVISOR 16
 /* Weight of the best-bound prices in the prices lines are priced at (0: the master's duals). */
 #define SMOOTHING 0.5
 
@@ -333,12 +342,22 @@ static int seed(colgen *cg, const int *roster)
     return SP_OK;
 }
 
-/* Price-and-dive: solve the master, fix the lines the LP already takes whole (value >= 0.99) and
- * the one closest to it, price new lines for the people not yet fixed, again until everyone has
- * a line or the deadline (then the others keep their incumbent lines). A roster the MIP alone
- * rarely finds in its time (GLPK's search has no idea of a set-partitioning structure). Writes
- * roster and returns 1, 0 when nobody could be fixed (deadline, an infeasible master from hard
- * minimums), or an error code. The bounds of the fixed
+/* Fixes line column col of its person in the dive. */
+static void fix_line(colgen *cg, unsigned char *fixed, int *fixed_col, size_t *n_fixed, int col)
+{
+    int p = cg->col_person[col];
+    fixed[p] = 1;
+    fixed_col[p] = col;
+    (*n_fixed)++;
+    sp_master_set_col_bounds(cg->ms, col, 1.0, 1.0);
+}
+
+/* Price-and-dive: solve the master, price new lines for the people not yet fixed until the LP
+ * stops falling, fix the lines the LP takes whole (value >= 0.99) or else the few largest, again
+ * until everyone has a line or the deadline (then the others keep their incumbent lines). A
+ * roster the MIP alone rarely finds in its time (GLPK's search has no idea of a
+ * set-partitioning structure). Writes roster and returns 1, 0 when nobody could be fixed
+ * (deadline, an infeasible master from hard minimums), or an error code. The bounds of the fixed
  * columns are restored before it returns. */
 static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
                 const sp_solve_options *opts, sp_error *err)
@@ -351,14 +370,23 @@ static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
         return sp_fail(err, SP_ENOMEM, "out of memory diving");
     }
     size_t n_fixed = 0;
-    int rc = 0;
+    int rc = 0, hurried = 0;
+    double started = sp_now();
     while (n_fixed < P && sp_now() < deadline && !sp_cancel_is_raised(opts->cancel)) {
+        /* hurried once the pace so far would not fix everyone by the deadline */
+        double now = sp_now();
+        hurried |= n_fixed > 0 &&
+                   (now - started) / (double)n_fixed * (double)(P - n_fixed) > deadline - now;
         rc = sp_master_solve(cg->ms, deadline - sp_now(), err);
         if (rc || sp_master_status(cg->ms) != SP_MASTER_OPTIMAL)
             break;
-        /* the new lines first (a few rounds): the LP may now take other ones */
+        /* the new lines first, until the LP stops falling: the people left must be able to
+         * make up for the ones just fixed, or the dive ends in cover gaps (one round here:
+         * Curtois 8's dive 2019 against an LP of 1297; to the tail: 1404) */
         int added = 1;
-        for (int round = 0; added && round < DIVE_PRICING_ROUNDS && !rc; round++) {
+        double before_round = sp_master_objective(cg->ms);
+        int rounds = hurried ? DIVE_PRICING_ROUNDS_HURRIED : DIVE_PRICING_ROUNDS;
+        for (int round = 0; added && round < rounds && !rc; round++) {
             double ignored;
             rc = price_round(cg, &added, &ignored, deadline, opts, fixed, 0.0);
             if (rc) {
@@ -369,12 +397,20 @@ static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
                 rc = sp_master_solve(cg->ms, deadline - sp_now(), err);
                 if (!rc && sp_master_status(cg->ms) != SP_MASTER_OPTIMAL)
                     added = -1;
+                else if (!rc && before_round - sp_master_objective(cg->ms) <
+                                    (hurried ? DIVE_TAIL_HURRIED : DIVE_TAIL) *
+                                        fmax(1.0, fabs(before_round)))
+                    break; /* tailing off */
+                if (!rc)
+                    before_round = sp_master_objective(cg->ms);
             }
         }
         if (rc || added < 0)
             break;
-        double top = -1.0;
-        int top_col = -1;
+        if (opts->log_level >= 3)
+            fprintf(stderr, "staffpool: rota dive: %zu of %zu fixed, LP %.6g, %d columns%s\n",
+                    n_fixed, P, sp_master_objective(cg->ms), sp_master_cols(cg->ms),
+                    hurried ? " (hurried)" : "");
         for (size_t p = 0; p < P; p++)
             pick[p] = -1;
         int n = sp_master_cols(cg->ms);
@@ -387,26 +423,20 @@ static int dive(colgen *cg, int *roster, const int *incumbent, double deadline,
                 pick[p] = j;
         }
         size_t before = n_fixed;
-        for (size_t p = 0; p < P; p++) {
-            if (fixed[p] || pick[p] < 0)
-                continue;
-            double v = sp_master_col_value(cg->ms, pick[p]);
-            if (v >= 0.99) {
-                fixed[p] = 1;
-                fixed_col[p] = pick[p];
-                n_fixed++;
-                sp_master_set_col_bounds(cg->ms, pick[p], 1.0, 1.0);
-            } else if (v > top) {
-                top = v;
-                top_col = pick[p];
-            }
-        }
-        if (n_fixed == before && top_col >= 0) {
-            int p = cg->col_person[top_col];
-            fixed[p] = 1;
-            fixed_col[p] = top_col;
-            n_fixed++;
-            sp_master_set_col_bounds(cg->ms, top_col, 1.0, 1.0);
+        for (size_t p = 0; p < P; p++)
+            if (!fixed[p] && pick[p] >= 0 && sp_master_col_value(cg->ms, pick[p]) >= 0.99)
+                fix_line(cg, fixed, fixed_col, &n_fixed, pick[p]);
+        /* none whole: the largest fractional lines, a few at once while many people are left */
+        for (size_t b = 0, batch = 1 + (hurried ? 4 : 1) * (P - n_fixed) / DIVE_BATCH_DIVISOR;
+             n_fixed - before == b && b < batch; b++) {
+            int top_col = -1;
+            for (size_t p = 0; p < P; p++)
+                if (!fixed[p] && pick[p] >= 0 &&
+                    (top_col < 0 ||
+                     sp_master_col_value(cg->ms, pick[p]) > sp_master_col_value(cg->ms, top_col)))
+                    top_col = pick[p];
+            if (top_col >= 0)
+                fix_line(cg, fixed, fixed_col, &n_fixed, top_col);
         }
         if (n_fixed == before)
             break; /* nothing to fix: should not happen, every person has a line */
