@@ -24,7 +24,7 @@
  * a lower bound on p's cheapest feasible line under own - pi. The dynamic programming gives one:
  * its rules kept by states are exact, and the rules counted over the horizon (minutes, shifts per
  * type, weekends) are priced by multipliers, so each of its paths is the minimum of a Lagrangian
- * relaxation of p's line problem (rota_price.c, round_bound). The bound is therefore valid whatever
+ * relaxation of p's line problem (rota_dp.c, round_bound). The bound is therefore valid whatever
  * the master's LP does, however the pricing ends, and whether or not the duals are optimal; at the
  * master's optimal duals it is the classical column-generation (Lagrangian) bound
  * LP + sum_p min(0, lower bound on p's least reduced cost). */

@@ -10,10 +10,12 @@
  * SP_ENOMEM. *lower (when not NULL) is set to a lower bound on the cost (sum of cost over the
  * worked days) of every line of p that breaks no hard rule: the best Lagrangian bound over the
  * multiplier rounds (-HUGE_VAL when none could be computed); valid whether or not a line is
- * found. exact: count the worked weekends, the one shift type whose limit can bind and the
- * minutes in the state from the start when the table stays small (4 M cells), leaving only other
- * shift-type limits to multipliers: the line is then the cheapest one whenever those do not bind
- * (a wrong "no better line" would end column generation early and weaken its bound). */
+ * found. exact: the one line DP of rota_dp.c (sp_rota_dp_search) with the minutes counted in the
+ * state from the start (table under 400 MB), and the worked weekends and the one shift type whose
+ * limit binds first too while it stays under 64 MB, leaving only the rest to multipliers: the line
+ * is then the cheapest one whenever those do not bind (a wrong "no better line" would end column
+ * generation early and weaken its bound). 0: the construction's search (everything priced first,
+ * the minutes counted only when that finds no line). */
 int sp_rota_price_line(const sp_rota *r, const rt_prep *prep, size_t p, const double *cost,
                        const unsigned char *off_ok, int *line, double *lower, int exact);
 /* p's own per (day, post) costs relative to being off -- travel, requests, the change penalty,

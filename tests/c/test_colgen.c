@@ -1,4 +1,5 @@
-/* Column generation for rotas (csrc/rota_colgen.c) and its pricing (rota_price.c), against brute
+/* Column generation for rotas (csrc/rota_colgen.c) and its pricing (rota_price.c over the one line
+ * DP of rota_dp.c), against brute
  * force: the pricing line and its Lagrangian lower bound against every line of one person; the
  * column-generation bound against the optimum of tiny rotas found by enumerating every roster
  * with an objective written here (not the engine's), and against the LP of the master holding
@@ -13,6 +14,20 @@
 static unsigned long seed = 4242;
 #define RND(n) ((int)((seed = seed * 6364136223846793005UL + 1442695040888963407UL) >> 33) % (n))
 
+/* A rota of `days` days with shift types D (480 min) and N (600), N before D forbidden at
+ * random. */
+static sp_rota *day_night_rota(int days, int first_weekday)
+{
+    sp_rota *r = NULL;
+    sp_error err;
+    CHECK(sp_rota_new(&r, days, first_weekday, &err) == SP_OK);
+    CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
+    CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
+    if (RND(2))
+        CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+    return r;
+}
+
 /* One person, 7 days, two shift types, random rules including a worked-weekend limit and a limit
  * on one shift type; random costs. The pricing DP (exact = 1) finds a line exactly when one exists,
  * keeps every rule, and with one type limit (counted in its state) is the cheapest; its lower
@@ -21,13 +36,8 @@ static void test_pricing_line_and_bound(void)
 {
     int exists = 0, limited = 0;
     for (int trial = 0; trial < 300; trial++) {
-        sp_rota *r = NULL;
         sp_error err;
-        CHECK(sp_rota_new(&r, 7, RND(7), &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "D", -1, 480, NULL, NULL, &err) == SP_OK);
-        CHECK(sp_rota_add_shift(r, "N", -1, 600, NULL, NULL, &err) == SP_OK);
-        if (RND(2))
-            CHECK(sp_rota_forbid_succession(r, "N", "D", &err) == SP_OK);
+        sp_rota *r = day_night_rota(7, RND(7));
         sp_rota_person pe;
         sp_rota_person_init(&pe);
         pe.id = "A";
@@ -91,6 +101,88 @@ static void test_pricing_line_and_bound(void)
     CHECK(exists > 150 && limited > 50);
 }
 
+/* One person, 10 days from a Saturday (two weekends), shift types D (480 min) and N (600), a
+ * worked-weekend limit of 1, a limit on N, a minute window, random runs and successions, and costs
+ * that draw work. Brute force over all 3^10 lines, with each of those three rules also dropped in
+ * turn: the trials where all three bind at once (each dropped alone gives a cheaper line) are
+ * counted. The pricing line (exact mode: all three held in the state) is the cheapest one that
+ * keeps every rule, with a tight bound; with a second type limit (priced by a multiplier) and in
+ * the construction's mode, the line keeps every rule and the bound is never above the cheapest. */
+static void test_pricing_all_counters_bind(void)
+{
+    enum { DAYS = 10, LINES = 59049 };
+    const unsigned dropped[3] = {RT_RULE_MAX_WEEKENDS, RT_RULE_MAX_SHIFTS,
+                                 RT_RULE_MIN_MINUTES | RT_RULE_MAX_MINUTES};
+    int all_bind = 0, found_exact = 0;
+    for (int trial = 0; trial < 120; trial++) {
+        sp_error err;
+        sp_rota *r = day_night_rota(DAYS, 5);
+        sp_rota_person pe;
+        sp_rota_person_init(&pe);
+        pe.id = "A";
+        pe.min_consecutive = 1 + RND(2);
+        pe.max_consecutive = 3 + RND(3);
+        pe.min_days_off = 1 + RND(2);
+        pe.max_weekends = 1;
+        pe.max_minutes = 2400 + 120 * RND(9);
+        pe.min_minutes = pe.max_minutes - 480 - 120 * RND(6);
+        CHECK(sp_rota_add_person(r, &pe, &err) == SP_OK);
+        CHECK(sp_rota_set_max_shifts(r, "A", "N", 1 + RND(2), &err) == SP_OK);
+        int two_limits = RND(3) == 0;
+        if (two_limits)
+            CHECK(sp_rota_set_max_shifts(r, "A", "D", 3 + RND(3), &err) == SP_OK);
+        rt_prep prep;
+        CHECK(sp_rota_prep(&prep, r, &err) == SP_OK);
+        double cost[DAYS * 2];
+        unsigned char off_ok[DAYS];
+        for (int d = 0; d < DAYS; d++) {
+            off_ok[d] = 1;
+            for (int k = 0; k < 2; k++) /* N dearer to draw, weekends most of all */
+                cost[d * 2 + k] = (double)(RND(12) - 14 - 6 * k - 8 * (d == 0 || d == 7));
+        }
+        double brute = HUGE_VAL, relaxed[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+        int line[DAYS];
+        for (int code = 0; code < LINES; code++) {
+            int c = code;
+            for (int d = 0; d < DAYS; d++, c /= 3)
+                line[d] = c % 3 - 1;
+            unsigned broken = sp_rota_line_breaks(r, &prep, 0, line);
+            double v = sp_rota_dp_value(r, cost, line);
+            if (!broken && v < brute)
+                brute = v;
+            for (int i = 0; i < 3; i++)
+                if (!(broken & ~dropped[i]) && v < relaxed[i])
+                    relaxed[i] = v;
+        }
+        int binds = brute < HUGE_VAL;
+        for (int i = 0; i < 3; i++)
+            binds = binds && relaxed[i] < brute - 0.5;
+        all_bind += binds && !two_limits;
+        for (int exact = 0; exact <= 1; exact++) {
+            double lower = 0.0;
+            int got = sp_rota_price_line(r, &prep, 0, cost, off_ok, line, &lower, exact);
+            CHECK(got >= 0);
+            CHECK(lower <= brute + 1e-9);
+            if (got == 1) {
+                CHECK(sp_rota_line_breaks(r, &prep, 0, line) == 0);
+                CHECK(sp_rota_dp_value(r, cost, line) >= brute - 1e-9);
+            }
+            if (exact && !two_limits) { /* every rule held in the state */
+                CHECK(got == (brute < HUGE_VAL));
+                if (got == 1) {
+                    found_exact++;
+                    CHECK_NEAR(sp_rota_dp_value(r, cost, line), brute, 1e-6);
+                    CHECK(lower >= brute - 1e-5);
+                }
+            }
+        }
+        sp_rota_prep_free(&prep);
+        sp_rota_free(r);
+    }
+    CHECK(all_bind >= 10 && found_exact >= 40);
+    printf("  all three bind in %d trials, exact lines %d\n", all_bind, found_exact);
+}
+
 /* ---- tiny rotas: 3 people, 4 days, shifts D and N, cover and requests ---- */
 
 #define TP 3
@@ -149,8 +241,8 @@ static void tiny_make(tiny *t, int hard_minimum)
             t->under[d][k] = 1 + RND(30);
             t->over[d][k] = RND(5);
             int hm = hard_minimum && d == 1 && k == 0 && t->req[d][k] > 0;
-            CHECK(sp_rota_set_cover(t->r, d, types[k], t->req[d][k], t->under[d][k],
-                                    t->over[d][k], hm, &err) == SP_OK);
+            CHECK(sp_rota_set_cover(t->r, d, types[k], t->req[d][k], t->under[d][k], t->over[d][k],
+                                    hm, &err) == SP_OK);
         }
     CHECK(sp_rota_prep(&t->prep, t->r, &err) == SP_OK);
 }
@@ -246,8 +338,7 @@ static double full_master_lp(const tiny *t, const all_lines *al, int hard_minimu
     for (int d = 0; d < TH; d++)
         for (int k = 0; k < 2; k++) {
             int hm = hard_minimum && d == 1 && k == 0 && t->req[d][k] > 0;
-            sp_master_add_col(ms, t->under[d][k], 0.0, t->req[d][k] - hm, 1, &cell_row[d][k],
-                              &one);
+            sp_master_add_col(ms, t->under[d][k], 0.0, t->req[d][k] - hm, 1, &cell_row[d][k], &one);
             sp_master_add_col(ms, t->over[d][k], 0.0, HUGE_VAL, 1, &cell_row[d][k], &minus);
         }
     for (int p = 0; p < TP; p++)
@@ -263,8 +354,8 @@ static double full_master_lp(const tiny *t, const all_lines *al, int hard_minimu
             for (int q = 0; q < t->n_requests; q++)
                 if (t->rq_person[q] == p) {
                     int works = line[t->rq_day[q]] == t->rq_type[q];
-                    cost += t->rq_on[q] ? (works ? 0 : t->rq_weight[q])
-                                        : (works ? t->rq_weight[q] : 0);
+                    cost +=
+                        t->rq_on[q] ? (works ? 0 : t->rq_weight[q]) : (works ? t->rq_weight[q] : 0);
                 }
             sp_master_add_col(ms, cost, 0.0, 1.0, n, rows, ones);
         }
@@ -332,12 +423,19 @@ static void run_tiny(int hard_minimum)
     CHECK(tight >= compared / 2); /* at the LP's duals the Lagrangian bound is the LP's value */
 }
 
-static void test_tiny_bounds(void) { run_tiny(0); }
-static void test_tiny_bounds_hard_minimum(void) { run_tiny(1); }
+static void test_tiny_bounds(void)
+{
+    run_tiny(0);
+}
+static void test_tiny_bounds_hard_minimum(void)
+{
+    run_tiny(1);
+}
 
 int main(void)
 {
     RUN(test_pricing_line_and_bound);
+    RUN(test_pricing_all_counters_bind);
     RUN(test_tiny_bounds);
     RUN(test_tiny_bounds_hard_minimum);
     return harness_report();
