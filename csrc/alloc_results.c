@@ -18,10 +18,10 @@ typedef struct reading {
     const model *m;
     const sp_pool *pool;
     sp_id_copies ids;
-    double *hours;       /* per pair, clipped at 0 */
-    double *received;    /* per demand */
-    double *used;        /* per (staff, period): hours plus travel */
-    int *served_count;   /* per staff: partners served */
+    double *hours;         /* per pair, clipped at 0 */
+    double *received;      /* per demand */
+    double *used;          /* per (staff, period): hours plus travel */
+    int *served_count;     /* per staff: partners served */
     unsigned char *serves; /* per (staff, partner) for partner-limited staff only */
 } reading;
 
@@ -77,10 +77,16 @@ static int add_assignments(sp_solution *sol, reading *r)
             continue;
         const pair *p = &m->pairs[j];
         const sp_demand *d = &pool->demand[p->demand];
-        sol->assignments[sol->n_assignments++] = (sp_assignment){
-            r->ids.staff[p->staff], r->ids.partner[d->partner], r->ids.skill[d->skill],
-            r->ids.site[d->site],   d->period,                  (size_t)p->demand,
-            r->hours[j],            r->hours[j] * p->tau,       r->hours[j] * sp_alloc_hour_cost(m, p)};
+        sol->assignments[sol->n_assignments++] =
+            (sp_assignment){r->ids.staff[p->staff],
+                            r->ids.partner[d->partner],
+                            r->ids.skill[d->skill],
+                            r->ids.site[d->site],
+                            d->period,
+                            (size_t)p->demand,
+                            r->hours[j],
+                            r->hours[j] * p->tau,
+                            r->hours[j] * sp_alloc_hour_cost(m, p)};
     }
     return SP_OK;
 }
@@ -116,8 +122,9 @@ static int unmet_reason(const reading *r, int d)
     }
     if (furthest != SP_REASON_FULLY_BOOKED)
         return furthest;
-    return spare_free ? SP_REASON_SEARCH_STOPPED
-                      : spare_blocked ? SP_REASON_PARTNER_LIMIT : SP_REASON_FULLY_BOOKED;
+    return spare_free      ? SP_REASON_SEARCH_STOPPED
+           : spare_blocked ? SP_REASON_PARTNER_LIMIT
+                           : SP_REASON_FULLY_BOOKED;
 }
 
 static int add_unmet(sp_solution *sol, reading *r)
@@ -131,10 +138,15 @@ static int add_unmet(sp_solution *sol, reading *r)
         double missing = dem->hours - r->received[d];
         if (missing <= EPS_REPORT)
             continue;
-        sol->unmet[sol->n_unmet++] = (sp_unmet){
-            r->ids.partner[dem->partner], r->ids.skill[dem->skill], r->ids.site[dem->site],
-            dem->period,                  d,                        dem->priority,
-            dem->hours,                   missing,                  unmet_reason(r, (int)d)};
+        sol->unmet[sol->n_unmet++] = (sp_unmet){r->ids.partner[dem->partner],
+                                                r->ids.skill[dem->skill],
+                                                r->ids.site[dem->site],
+                                                dem->period,
+                                                d,
+                                                dem->priority,
+                                                dem->hours,
+                                                missing,
+                                                unmet_reason(r, (int)d)};
     }
     return SP_OK;
 }
@@ -211,7 +223,8 @@ static void measure_pk(sp_resilience *out, const reading *r, size_t pk, double *
         staff_hours[s] = 0.0;
     }
     out->largest_share = out->hours_demanded > 0 ? largest / out->hours_demanded : 0.0;
-    out->people_short = out->min_people > out->distinct_people ? out->min_people - out->distinct_people : 0;
+    out->people_short =
+        out->min_people > out->distinct_people ? out->min_people - out->distinct_people : 0;
 }
 
 static int add_resilience(sp_solution *sol, reading *r)

@@ -20,7 +20,10 @@ int sp_cancel_new(sp_cancel **out, sp_error *err)
     return SP_OK;
 }
 
-void sp_cancel_free(sp_cancel *cancel) { free(cancel); }
+void sp_cancel_free(sp_cancel *cancel)
+{
+    free(cancel);
+}
 
 void sp_cancel_raise(sp_cancel *cancel)
 {

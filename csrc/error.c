@@ -7,23 +7,39 @@
 const char *sp_strerror(int code)
 {
     switch (code) {
-    case SP_OK: return "success";
-    case SP_EINVAL: return "invalid input";
-    case SP_ENOMEM: return "out of memory";
-    case SP_ESOLVER: return "solver failure";
-    case SP_ESTATE: return "invalid state";
-    case SP_ERANGE: return "out of range";
-    case SP_ECANCELLED: return "cancelled";
-    case SP_EBUSY: return "database busy";
-    case SP_ENODB: return "not a usable staffpool database";
-    case SP_EREADONLY: return "database is read-only";
-    case SP_ECHANGED: return "inputs changed during the solve";
-    case SP_EDB: return "database error";
-    default: return "unknown error";
+    case SP_OK:
+        return "success";
+    case SP_EINVAL:
+        return "invalid input";
+    case SP_ENOMEM:
+        return "out of memory";
+    case SP_ESOLVER:
+        return "solver failure";
+    case SP_ESTATE:
+        return "invalid state";
+    case SP_ERANGE:
+        return "out of range";
+    case SP_ECANCELLED:
+        return "cancelled";
+    case SP_EBUSY:
+        return "database busy";
+    case SP_ENODB:
+        return "not a usable staffpool database";
+    case SP_EREADONLY:
+        return "database is read-only";
+    case SP_ECHANGED:
+        return "inputs changed during the solve";
+    case SP_EDB:
+        return "database error";
+    default:
+        return "unknown error";
     }
 }
 
-const char *sp_version(void) { return SP_VERSION; }
+const char *sp_version(void)
+{
+    return SP_VERSION;
+}
 
 void sp_ok(sp_error *err)
 {

@@ -21,7 +21,10 @@ void sp_mipx_release_columns(run *r, const sp_mip *mip, int term)
         if (mip->col_first_term[j] != term || term == 0)
             continue;
         double lb = mip->col_lb[j], ub = mip->col_ub[j];
-        glp_set_col_bnds(r->lp, (int)j + 1, ub == HUGE_VAL ? GLP_LO : lb == ub ? GLP_FX : GLP_DB,
+        glp_set_col_bnds(r->lp, (int)j + 1,
+                         ub == HUGE_VAL ? GLP_LO
+                         : lb == ub     ? GLP_FX
+                                        : GLP_DB,
                          lb, ub == HUGE_VAL ? 0.0 : ub);
     }
 }
@@ -98,9 +101,9 @@ void sp_mipx_uncap_columns(run *r, const sp_mip *mip)
     }
 }
 
-/* After a stage: lazy columns the plan (keep_x) does not use and neither kept basis has in it go out of
- * the LP again, to be priced back in when the next stage's duals ask for them. Branching brings
- * every column in, and they would otherwise stay: the later stages' LPs then carried all of
+/* After a stage: lazy columns the plan (keep_x) does not use and neither kept basis has in it go
+ * out of the LP again, to be priced back in when the next stage's duals ask for them. Branching
+ * brings every column in, and they would otherwise stay: the later stages' LPs then carried all of
  * them (pool M: 98k columns, ~3.5 ms per simplex iteration against well under 1 ms). */
 void sp_mipx_deactivate_unused(run *r, const sp_mip *mip, const double *keep_x)
 {

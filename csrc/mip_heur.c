@@ -69,8 +69,9 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     smcp.meth = GLP_PRIMAL;
     /* From the relaxation's rounding, once a plan is in hand (later stages), the frozen terms
      * make the LP infeasible more often than not (pool M: 4-5 s lost per stage): one slice. */
-    r->slice_cap = !r->rounding_relaxation ? 0
-                 : r->term > 0 && r->have_heur ? 1 : HEURISTIC_LP_SLICES;
+    r->slice_cap = !r->rounding_relaxation       ? 0
+                   : r->term > 0 && r->have_heur ? 1
+                                                 : HEURISTIC_LP_SLICES;
     int ret = sp_mipx_run_simplex(r, &smcp);
     /* Columns out of the LP are priced in here too: the plan these binaries allow may need
      * people the relaxation never used (pool S, resilience: 0.048 without, 0 with). */
@@ -81,13 +82,16 @@ static int solve_with_binaries_fixed(run *r, const sp_mip *mip, const double *va
     /* Stopped early in phase 2, the primal simplex's point is still feasible, and better than
      * where it started: a plan, if not the best one for these binaries. */
     int ok = glp_get_status(r->lp) == GLP_OPT ? (ret == 0 ? 1 : 0)
-           : glp_get_status(r->lp) == GLP_FEAS && (ret == GLP_EITLIM || ret == GLP_ETMLIM) ? 2 : 0;
+             : glp_get_status(r->lp) == GLP_FEAS && (ret == GLP_EITLIM || ret == GLP_ETMLIM) ? 2
+                                                                                             : 0;
     if (ok) {
         for (size_t j = 1; j <= n; j++)
             r->x[j] = glp_get_col_prim(r->lp, (int)j);
         for (size_t j = 0; j < n; j++) /* exact integers for GLPK's incumbent */
             if (mip->col_binary[j] && (fix_released || !released_now(r, mip, j)))
-                r->x[j + 1] = sp_mipx_pinned(r, mip, j) ? mip->col_lb[j] : values[j + 1] >= 0.5 ? 1.0 : 0.0;
+                r->x[j + 1] = sp_mipx_pinned(r, mip, j) ? mip->col_lb[j]
+                              : values[j + 1] >= 0.5    ? 1.0
+                                                        : 0.0;
     }
     sp_mipx_unfix_binaries(r, mip);
     return ok;
@@ -119,7 +123,9 @@ void sp_mipx_improve_by_fixing(run *r, const sp_mip *mip, int term, const double
         int solved = solve_with_binaries_fixed(r, mip, r->lp_x, 1);
         if (r->log_level >= 3)
             fprintf(stderr, "staffpool: fix-and-LP round %d: %s, %.6g (%.2f s)\n", round,
-                    solved == 1 ? "solved" : solved ? "stopped" : "failed",
+                    solved == 1 ? "solved"
+                    : solved    ? "stopped"
+                                : "failed",
                     solved ? sp_mipx_term_value(mip, term, r->x) : HUGE_VAL,
                     sp_now() - round_start);
         if (!solved)

@@ -198,7 +198,19 @@ void sp_mip_set_lp_exact(sp_mip *mip, int term)
         mip->lp_exact[term] = 1;
 }
 
-size_t sp_mip_cols(const sp_mip *mip) { return mip->n_cols; }
-size_t sp_mip_rows(const sp_mip *mip) { return mip->n_rows; }
-size_t sp_mip_binaries(const sp_mip *mip) { return mip->n_binaries; }
-void sp_mip_inject_glpk_fault(sp_mip *mip) { mip->inject_fault = 1; }
+size_t sp_mip_cols(const sp_mip *mip)
+{
+    return mip->n_cols;
+}
+size_t sp_mip_rows(const sp_mip *mip)
+{
+    return mip->n_rows;
+}
+size_t sp_mip_binaries(const sp_mip *mip)
+{
+    return mip->n_binaries;
+}
+void sp_mip_inject_glpk_fault(sp_mip *mip)
+{
+    mip->inject_fault = 1;
+}

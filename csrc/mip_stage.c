@@ -235,8 +235,8 @@ stage_outcome sp_mipx_solve_stage(run *r, const sp_mip *mip, int term, int prev_
     /* A stop before the solve's deadline, when this stage had a budget, is the budget's: GLPK's
      * own clock (whole milliseconds, started a little later) may end it just before ours. */
     int over_budget = !r->tolerance_met && r->stage_deadline != HUGE_VAL &&
-                      r->stop_reason == SP_STOP_NONE &&
-                      (ret == GLP_ETMLIM || ret == GLP_ESTOP) && sp_now() < r->deadline;
+                      r->stop_reason == SP_STOP_NONE && (ret == GLP_ETMLIM || ret == GLP_ESTOP) &&
+                      sp_now() < r->deadline;
     r->stage_deadline = HUGE_VAL;
     if (r->log_level >= 3)
         fprintf(stderr, "staffpool: stage %d: branch-and-cut returned %d, status %d\n", term + 1,

@@ -8,15 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const PRIORITY_NAMES[SP_PRIORITY_COUNT] = {"statutory", "core",
-                                                               "discretionary"};
+static const char *const PRIORITY_NAMES[SP_PRIORITY_COUNT] = {"statutory", "core", "discretionary"};
 
 int sp_pool_new(sp_pool **out, int periods, sp_error *err)
 {
     *out = NULL;
     if (periods < 1 || periods > SP_MAX_PERIODS)
-        return sp_fail_field(err, "pool", NULL, "periods", "must be 1..%d (got %d)",
-                             SP_MAX_PERIODS, periods);
+        return sp_fail_field(err, "pool", NULL, "periods", "must be 1..%d (got %d)", SP_MAX_PERIODS,
+                             periods);
     sp_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
         return sp_fail(err, SP_ENOMEM, "out of memory creating a pool");
@@ -71,13 +70,22 @@ void sp_pool_free(sp_pool *pool)
     free(pool);
 }
 
-int sp_pool_periods(const sp_pool *pool) { return pool->periods; }
-size_t sp_pool_staff_count(const sp_pool *pool) { return pool->n_staff; }
-size_t sp_pool_demand_count(const sp_pool *pool) { return pool->n_demand; }
+int sp_pool_periods(const sp_pool *pool)
+{
+    return pool->periods;
+}
+size_t sp_pool_staff_count(const sp_pool *pool)
+{
+    return pool->n_staff;
+}
+size_t sp_pool_demand_count(const sp_pool *pool)
+{
+    return pool->n_demand;
+}
 
 /* ---- value checks, each naming the record and field ---- */
 
-#define GROW(pool, arr, n, cap)                                                                     \
+#define GROW(pool, arr, n, cap)                                                                    \
     sp_grow(&(pool)->arr, &(pool)->cap, (pool)->n + 1, sizeof *(pool)->arr)
 
 /* ---- settings ---- */
@@ -108,7 +116,8 @@ int sp_pool_set_visit_hours(sp_pool *pool, double hours, sp_error *err)
 
 int sp_pool_set_min_engagement(sp_pool *pool, double hours, sp_error *err)
 {
-    int rc = sp_check_number(err, "settings", NULL, "min_engagement_hours", hours, 1e-3, SP_MAX_HOURS);
+    int rc =
+        sp_check_number(err, "settings", NULL, "min_engagement_hours", hours, 1e-3, SP_MAX_HOURS);
     if (!rc)
         pool->min_engagement = hours, sp_ok(err);
     return rc;
@@ -120,7 +129,7 @@ int sp_pool_set_priority_weight(sp_pool *pool, int priority, double weight, sp_e
         return sp_fail_field(err, "settings", NULL, "priority_weights", "unknown priority %d",
                              priority);
     int rc = sp_check_number(err, "settings", PRIORITY_NAMES[priority], "priority_weights", weight,
-                          1e-6, 1e6);
+                             1e-6, 1e6);
     if (!rc)
         pool->priority_weight[priority] = weight, sp_ok(err);
     return rc;
@@ -161,7 +170,8 @@ int sp_pool_add_site(sp_pool *pool, const char *id, const char *partner_id, cons
         rc = sp_check_number(err, "site", id, "lon", lon, -180.0, 180.0);
     if (rc)
         return rc;
-    int partner = sp_lookup_id(err, &pool->partner_ids, "site", id, "partner", "partner", partner_id);
+    int partner =
+        sp_lookup_id(err, &pool->partner_ids, "site", id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     if ((rc = GROW(pool, sites, n_sites, cap_sites)))
@@ -215,7 +225,8 @@ int sp_pool_add_staff(sp_pool *pool, const char *id, const char *name, const cha
     const char *kind = "staff";
     int rc = sp_check_id(err, kind, id);
     if (!rc)
-        rc = sp_check_number(err, kind, id, "contracted_hours", contracted_hours, 0.0, SP_MAX_HOURS);
+        rc =
+            sp_check_number(err, kind, id, "contracted_hours", contracted_hours, 0.0, SP_MAX_HOURS);
     if (!rc)
         rc = sp_check_number(err, kind, id, "cost_per_hour", cost_per_hour, 0.0, SP_MAX_HOURS);
     if (!rc && isnan(max_travel_minutes))
@@ -292,16 +303,16 @@ int sp_pool_authorise(sp_pool *pool, const char *staff_id, const char *partner_i
     sp_staff *s = find_staff(pool, staff_id, "authorisation", err);
     if (!s)
         return SP_EINVAL;
-    int partner =
-        sp_lookup_id(err, &pool->partner_ids, "staff", staff_id, "authorised", "partner", partner_id);
+    int partner = sp_lookup_id(err, &pool->partner_ids, "staff", staff_id, "authorised", "partner",
+                               partner_id);
     if (partner < 0)
         return SP_EINVAL;
     if (s->n_authorised && sp_staff_authorised(s, partner)) {
         sp_ok(err);
         return SP_OK; /* listing a partner twice changes nothing */
     }
-    int rc = sp_grow(&s->authorised, &s->cap_authorised, s->n_authorised + 1,
-                     sizeof *s->authorised);
+    int rc =
+        sp_grow(&s->authorised, &s->cap_authorised, s->n_authorised + 1, sizeof *s->authorised);
     if (rc)
         return sp_fail(err, rc, "out of memory adding an authorisation");
     s->authorised[s->n_authorised++] = partner;
@@ -316,8 +327,8 @@ int sp_pool_set_availability(sp_pool *pool, const char *staff_id, int period, do
     if (!s)
         return SP_EINVAL;
     if (period < 0 || period >= pool->periods)
-        return sp_fail_field(err, "availability", staff_id, "period",
-                             "must be 0..%d (got %d)", pool->periods - 1, period);
+        return sp_fail_field(err, "availability", staff_id, "period", "must be 0..%d (got %d)",
+                             pool->periods - 1, period);
     int rc = sp_check_number(err, "availability", staff_id, "hours", hours, 0.0, s->contracted);
     if (rc)
         return rc;
@@ -333,7 +344,8 @@ int sp_pool_add_demand(sp_pool *pool, const char *partner_id, const char *site_i
     char record[48];
     snprintf(record, sizeof record, "#%zu", pool->n_demand);
     const char *kind = "demand";
-    int partner = sp_lookup_id(err, &pool->partner_ids, kind, record, "partner", "partner", partner_id);
+    int partner =
+        sp_lookup_id(err, &pool->partner_ids, kind, record, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     int skill = sp_lookup_id(err, &pool->skill_ids, kind, record, "skill", "skill", skill_id);
@@ -345,8 +357,9 @@ int sp_pool_add_demand(sp_pool *pool, const char *partner_id, const char *site_i
         if (site < 0)
             return SP_EINVAL;
         if (pool->sites[site].partner != partner)
-            return sp_fail_field(err, kind, record, "site", "site '%.64s' belongs to partner '%.64s', not '%.64s'",
-                                 site_id, pool->partners[pool->sites[site].partner].id, partner_id);
+            return sp_fail_field(err, kind, record, "site",
+                                 "site '%.64s' belongs to partner '%.64s', not '%.64s'", site_id,
+                                 pool->partners[pool->sites[site].partner].id, partner_id);
     } else if (site < 0) {
         return sp_fail_field(err, kind, record, "site", "partner '%.64s' has no site", partner_id);
     }
@@ -357,8 +370,8 @@ int sp_pool_add_demand(sp_pool *pool, const char *partner_id, const char *site_i
     if (rc)
         return rc;
     if (min_level < 1 || min_level > SP_MAX_LEVEL)
-        return sp_fail_field(err, kind, record, "min_level", "must be 1..%d (got %d)",
-                             SP_MAX_LEVEL, min_level);
+        return sp_fail_field(err, kind, record, "min_level", "must be 1..%d (got %d)", SP_MAX_LEVEL,
+                             min_level);
     if (priority < 0 || priority >= SP_PRIORITY_COUNT)
         return sp_fail_field(err, kind, record, "priority", "unknown priority %d", priority);
     if ((rc = GROW(pool, demand, n_demand, cap_demand)))
@@ -373,7 +386,8 @@ int sp_pool_set_resilience(sp_pool *pool, const char *partner_id, const char *sk
                            int min_people, double max_share, sp_error *err)
 {
     const char *kind = "resilience";
-    int partner = sp_lookup_id(err, &pool->partner_ids, kind, partner_id, "partner", "partner", partner_id);
+    int partner =
+        sp_lookup_id(err, &pool->partner_ids, kind, partner_id, "partner", "partner", partner_id);
     if (partner < 0)
         return SP_EINVAL;
     char record[300];
@@ -394,7 +408,8 @@ int sp_pool_set_resilience(sp_pool *pool, const char *partner_id, const char *sk
     snprintf(key, sizeof key, "%d\x1f%d", partner, skill);
     rc = sp_idmap_put(&pool->rule_keys, key, (int)pool->n_rules);
     if (rc == SP_EINVAL)
-        return sp_fail_field(err, kind, record, "skill", "a rule for this partner and skill already exists");
+        return sp_fail_field(err, kind, record, "skill",
+                             "a rule for this partner and skill already exists");
     if (rc)
         return sp_fail(err, rc, "out of memory adding a resilience rule");
     pool->rules[pool->n_rules++] = (sp_rule){partner, skill, min_people, max_share};

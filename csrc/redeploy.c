@@ -97,8 +97,14 @@ void sp_redeploy_free(sp_redeploy *rd)
     free(rd);
 }
 
-size_t sp_redeploy_person_count(const sp_redeploy *rd) { return rd->n_people; }
-size_t sp_redeploy_vacancy_count(const sp_redeploy *rd) { return rd->n_vacancies; }
+size_t sp_redeploy_person_count(const sp_redeploy *rd)
+{
+    return rd->n_people;
+}
+size_t sp_redeploy_vacancy_count(const sp_redeploy *rd)
+{
+    return rd->n_vacancies;
+}
 
 /* ---- value checks, each naming the record and field ---- */
 
@@ -135,22 +141,25 @@ int sp_redeploy_set_rules(sp_redeploy *rd, const sp_redeploy_rules *r, sp_error 
         rc = sp_check_number(err, k, NULL, "period_weeks", r->period_weeks, 0.01, SP_RD_MAX_WEEKS);
     if (!rc)
         rc = sp_check_number(err, k, NULL, "training_limit_weeks", r->training_limit_weeks, 0.0,
-                          SP_RD_MAX_WEEKS);
+                             SP_RD_MAX_WEEKS);
     if (!rc)
         rc = sp_check_number(err, k, NULL, "trial_weeks", r->trial_weeks, 0.0, SP_RD_MAX_WEEKS);
     if (!rc)
-        rc = sp_check_int(err, k, NULL, "protection_periods", r->protection_periods, 0, SP_MAX_PERIODS);
+        rc = sp_check_int(err, k, NULL, "protection_periods", r->protection_periods, 0,
+                          SP_MAX_PERIODS);
     if (!rc)
-        rc = sp_check_number(err, k, NULL, "redundancy_cost", r->redundancy_cost, 0.0, SP_RD_MAX_MONEY);
+        rc = sp_check_number(err, k, NULL, "redundancy_cost", r->redundancy_cost, 0.0,
+                             SP_RD_MAX_MONEY);
     if (!rc)
-        rc = sp_check_number(err, k, NULL, "relocation_cost", r->relocation_cost, 0.0, SP_RD_MAX_MONEY);
+        rc = sp_check_number(err, k, NULL, "relocation_cost", r->relocation_cost, 0.0,
+                             SP_RD_MAX_MONEY);
     if (!rc)
         rc = sp_check_number(err, k, NULL, "travel_speed_kmh", r->travel_speed_kmh, 0.1, 1000.0);
     if (!rc)
         rc = sp_check_number(err, k, NULL, "excess_travel_cost", r->excess_travel_cost, 0.0, 1e6);
     if (!rc)
         rc = sp_check_int(err, k, NULL, "excess_travel_periods", r->excess_travel_periods, 0,
-                       SP_MAX_PERIODS);
+                          SP_MAX_PERIODS);
     if (!rc)
         rc = sp_check_number(err, k, NULL, "waiting_cost_share", r->waiting_cost_share, 0.0, 1.0);
     if (!rc) {
@@ -160,7 +169,10 @@ int sp_redeploy_set_rules(sp_redeploy *rd, const sp_redeploy_rules *r, sp_error 
     return rc;
 }
 
-void sp_redeploy_get_rules(sp_redeploy_rules *out, const sp_redeploy *rd) { *out = rd->rules; }
+void sp_redeploy_get_rules(sp_redeploy_rules *out, const sp_redeploy *rd)
+{
+    *out = rd->rules;
+}
 
 /* ---- records ---- */
 
@@ -249,7 +261,8 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
         return rc;
     if (p->post_id && strlen(p->post_id) > SP_MAX_ID_LEN)
         return sp_fail_field(err, k, id, "post", "longer than %d bytes", SP_MAX_ID_LEN);
-    if ((out->partner = sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", p->partner_id)) < 0)
+    if ((out->partner =
+             sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", p->partner_id)) < 0)
         return SP_EINVAL;
     if ((out->site = sp_lookup_id(err, &rd->site_ids, k, id, "site", "site", p->site_id)) < 0)
         return SP_EINVAL;
@@ -257,10 +270,12 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
     out->home_lat = p->home_lat;
     out->home_lon = p->home_lon;
     if (p->home_site_id) {
-        if ((out->home_site = sp_lookup_id(err, &rd->site_ids, k, id, "home_site", "site", p->home_site_id)) < 0)
+        if ((out->home_site =
+                 sp_lookup_id(err, &rd->site_ids, k, id, "home_site", "site", p->home_site_id)) < 0)
             return SP_EINVAL;
         if (!isnan(p->home_lat) || !isnan(p->home_lon))
-            return sp_fail_field(err, k, id, "home_site", "give a home site or home_lat/home_lon, not both");
+            return sp_fail_field(err, k, id, "home_site",
+                                 "give a home site or home_lat/home_lon, not both");
     } else if (isnan(p->home_lat) && isnan(p->home_lon)) {
         out->home_site = out->site; /* no home given: travel is measured from the current post */
     } else {
@@ -275,15 +290,16 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
     if (isnan(p->max_travel_minutes))
         return sp_fail_field(err, k, id, "max_travel_minutes", "must not be NaN");
     if (p->max_travel_minutes > 100000.0 && !isinf(p->max_travel_minutes))
-        return sp_fail_field(err, k, id, "max_travel_minutes", "must be at most 100000 or unlimited (got %g)",
-                             p->max_travel_minutes);
+        return sp_fail_field(err, k, id, "max_travel_minutes",
+                             "must be at most 100000 or unlimited (got %g)", p->max_travel_minutes);
     if (p->relocate != 0 && p->relocate != 1)
         return sp_fail_field(err, k, id, "relocate", "must be 0 or 1 (got %d)", p->relocate);
     if ((rc = sp_check_int(err, k, id, "post_ends", p->post_ends, 0, rd->periods - 1)))
         return rc;
-    if (isnan(p->redundancy_cost) || (p->redundancy_cost >= 0 &&
-                                      (rc = sp_check_number(err, k, id, "redundancy_cost", p->redundancy_cost, 0.0,
-                                                         SP_RD_MAX_MONEY))))
+    if (isnan(p->redundancy_cost) ||
+        (p->redundancy_cost >= 0 &&
+         (rc = sp_check_number(err, k, id, "redundancy_cost", p->redundancy_cost, 0.0,
+                               SP_RD_MAX_MONEY))))
         return rc ? rc : sp_fail_field(err, k, id, "redundancy_cost", "must not be NaN");
     if (isinf(p->redundancy_cost))
         return sp_fail_field(err, k, id, "redundancy_cost", "must be a finite number (got %g)",
@@ -291,7 +307,8 @@ static int check_person(sp_error *err, const sp_redeploy *rd, const sp_redeploy_
     out->grade = p->grade;
     out->pay = p->pay;
     out->hours = p->hours;
-    out->max_travel = p->max_travel_minutes < 0 || isinf(p->max_travel_minutes) ? -1.0 : p->max_travel_minutes;
+    out->max_travel =
+        p->max_travel_minutes < 0 || isinf(p->max_travel_minutes) ? -1.0 : p->max_travel_minutes;
     out->relocate = p->relocate;
     out->post_ends = p->post_ends;
     out->redundancy_cost = p->redundancy_cost < 0 ? -1.0 : p->redundancy_cost;
@@ -321,7 +338,8 @@ int sp_redeploy_add_person(sp_redeploy *rd, const sp_redeploy_person *person, sp
     return SP_OK;
 }
 
-static rd_person *find_person(sp_redeploy *rd, const char *person_id, const char *kind, sp_error *err)
+static rd_person *find_person(sp_redeploy *rd, const char *person_id, const char *kind,
+                              sp_error *err)
 {
     int index = sp_lookup_id(err, &rd->person_ids, kind, person_id, "person", "person", person_id);
     return index < 0 ? NULL : &rd->people[index];
@@ -338,9 +356,11 @@ int sp_redeploy_add_person_skill(sp_redeploy *rd, const char *person_id, const c
         return SP_EINVAL;
     if (level < 1 || level > SP_MAX_LEVEL)
         return sp_fail_field(err, "person", person_id, "skills",
-                             "level of '%.64s' must be 1..%d (got %d)", skill_id, SP_MAX_LEVEL, level);
+                             "level of '%.64s' must be 1..%d (got %d)", skill_id, SP_MAX_LEVEL,
+                             level);
     if (level_of(p->skills, p->n_skills, skill) > 0)
-        return sp_fail_field(err, "person", person_id, "skills", "skill '%.64s' given twice", skill_id);
+        return sp_fail_field(err, "person", person_id, "skills", "skill '%.64s' given twice",
+                             skill_id);
     if (sp_grow(&p->skills, &p->cap_skills, p->n_skills + 1, sizeof *p->skills))
         return sp_fail(err, SP_ENOMEM, "out of memory adding a skill");
     p->skills[p->n_skills++] = (sp_staff_skill){skill, level};
@@ -354,7 +374,8 @@ int sp_redeploy_add_preference(sp_redeploy *rd, const char *person_id, const cha
     rd_person *p = find_person(rd, person_id, "preference", err);
     if (!p)
         return SP_EINVAL;
-    int partner = sp_lookup_id(err, &rd->partner_ids, "person", person_id, "preferences", "partner", partner_id);
+    int partner = sp_lookup_id(err, &rd->partner_ids, "person", person_id, "preferences", "partner",
+                               partner_id);
     if (partner < 0)
         return SP_EINVAL;
     for (size_t i = 0; i < p->n_prefs; i++)
@@ -374,7 +395,8 @@ static int check_post(sp_error *err, const sp_redeploy *rd, const char *k, const
                       int min_level, int grade, double pay, double hours, rd_vacancy *out)
 {
     int rc;
-    if ((out->partner = sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", partner_id)) < 0)
+    if ((out->partner =
+             sp_lookup_id(err, &rd->partner_ids, k, id, "partner", "partner", partner_id)) < 0)
         return SP_EINVAL;
     if ((out->site = site_or_first(err, rd, k, id, site_id, out->partner)) < 0)
         return SP_EINVAL;
@@ -407,7 +429,8 @@ int sp_redeploy_add_vacancy(sp_redeploy *rd, const sp_redeploy_vacancy *v, sp_er
     if (v->kind != SP_VACANCY_OPEN && v->kind != SP_VACANCY_WASTAGE)
         return sp_fail_field(err, k, v->id, "kind",
                              "must be open (0) or natural wastage (1); expected vacancies come "
-                             "from leaving rates (got %d)", v->kind);
+                             "from leaving rates (got %d)",
+                             v->kind);
     out.start = v->start;
     out.kind = v->kind;
     if (sp_grow(&rd->vacancies, &rd->cap_vacancies, rd->n_vacancies + 1, sizeof *rd->vacancies))
@@ -435,12 +458,12 @@ int sp_redeploy_add_leaving(sp_redeploy *rd, const sp_redeploy_leaving *l, sp_er
         (rc = sp_check_number(err, k, l->id, "headcount", l->headcount, 0.0, 100000.0)))
         return rc;
     if (!isfinite(l->annual_rate) || l->annual_rate < 0.0 || l->annual_rate >= 1.0)
-        return sp_fail_field(err, k, l->id, "annual_rate", "must be at least 0 and below 1 (got %g)",
-                             l->annual_rate);
+        return sp_fail_field(err, k, l->id, "annual_rate",
+                             "must be at least 0 and below 1 (got %g)", l->annual_rate);
     if (sp_grow(&rd->leaving, &rd->cap_leaving, rd->n_leaving + 1, sizeof *rd->leaving))
         return sp_fail(err, SP_ENOMEM, "out of memory adding leaving rate");
-    rd_leaving out = {NULL,      post.partner, post.site,   post.skill,  post.min_level, post.grade,
-                      post.pay,  post.hours,   l->headcount, l->annual_rate};
+    rd_leaving out = {NULL,       post.partner, post.site,  post.skill,   post.min_level,
+                      post.grade, post.pay,     post.hours, l->headcount, l->annual_rate};
     if (!(out.id = sp_strdup(l->id)))
         return sp_fail(err, SP_ENOMEM, "out of memory adding leaving rate");
     if ((rc = sp_register_id(err, &rd->leaving_ids, k, l->id, rd->n_leaving))) {
@@ -569,8 +592,12 @@ int sp_rd_check(const rd_model *m, int s, int v, rd_pair *pair)
     if (!pair)
         return SP_RREASON_NONE;
     double current = sp_rd_home_minutes(m, p, p->site);
-    *pair = (rd_pair){.person = s, .vacancy = v, .route = route, .relocate = relocate,
-                      .start = vac->start, .travel_minutes = minutes};
+    *pair = (rd_pair){.person = s,
+                      .vacancy = v,
+                      .route = route,
+                      .relocate = relocate,
+                      .start = vac->start,
+                      .travel_minutes = minutes};
     pair->waiting = vac->start > p->post_ends ? vac->start - p->post_ends : 0;
     pair->training_cost = route >= 0 ? rd->routes[route].cost : 0.0;
     pair->protection_cost =
@@ -602,7 +629,8 @@ static int add_expected(rd_model *m, size_t index)
         while (leavers >= j - 1e-9) {
             char id[SP_MAX_ID_LEN + 24];
             snprintf(id, sizeof id, "%s#%d", l->id, j);
-            if (sp_grow(&m->vacancies, &m->cap_vacancies, m->n_vacancies + 1, sizeof *m->vacancies) ||
+            if (sp_grow(&m->vacancies, &m->cap_vacancies, m->n_vacancies + 1,
+                        sizeof *m->vacancies) ||
                 sp_grow(&m->exp_ids, &m->cap_exp_ids, m->n_exp_ids + 1, sizeof *m->exp_ids))
                 return SP_ENOMEM;
             char *copy = sp_strdup(id);
@@ -618,18 +646,19 @@ static int add_expected(rd_model *m, size_t index)
     return SP_OK;
 }
 
-#define TRY(expr)                                                                                   \
-    do {                                                                                            \
-        int try_rc_ = (expr);                                                                       \
-        if (try_rc_ < 0)                                                                            \
-            return try_rc_;                                                                         \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        int try_rc_ = (expr);                                                                      \
+        if (try_rc_ < 0)                                                                           \
+            return try_rc_;                                                                        \
     } while (0)
 
 static int find_pairs(rd_model *m)
 {
     const sp_redeploy *rd = m->rd;
     m->person_first = malloc((rd->n_people + 1) * sizeof *m->person_first);
-    m->vacancy_candidates = calloc(m->n_vacancies ? m->n_vacancies : 1, sizeof *m->vacancy_candidates);
+    m->vacancy_candidates =
+        calloc(m->n_vacancies ? m->n_vacancies : 1, sizeof *m->vacancy_candidates);
     if (!m->person_first || !m->vacancy_candidates)
         return SP_ENOMEM;
     for (size_t s = 0; s < rd->n_people; s++) {
@@ -729,8 +758,8 @@ static void model_free(rd_model *m)
     sp_mip_free(m->mip);
 }
 
-int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
-                      const sp_solve_options *opts, sp_error *err)
+int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd, const sp_solve_options *opts,
+                      sp_error *err)
 {
     double start = sp_now();
     *out = NULL;
@@ -742,8 +771,9 @@ int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
     int rc = build(&m);
     if (rc) {
         model_free(&m);
-        return sp_fail(err, rc, rc == SP_ERANGE ? "the redeployment is too large to model"
-                                                : "out of memory building the model");
+        return sp_fail(err, rc,
+                       rc == SP_ERANGE ? "the redeployment is too large to model"
+                                       : "out of memory building the model");
     }
     sp_mip_result res = {0};
     sp_redeploy_result *result = calloc(1, sizeof *result);

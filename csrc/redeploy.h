@@ -85,14 +85,14 @@ typedef struct rd_pair {
 /* The model: every vacancy (added, then expected), pairs grouped by person. */
 typedef struct rd_model {
     const sp_redeploy *rd;
-    double *travel; /* site x site minutes */
+    double *travel;        /* site x site minutes */
     rd_vacancy *vacancies; /* added ones copied, then expected ones (ids owned by exp_ids) */
     size_t n_vacancies, cap_vacancies, n_added;
     char **exp_ids;
     size_t n_exp_ids, cap_exp_ids;
     rd_pair *pairs;
     size_t n_pairs, cap_pairs;
-    size_t *person_first; /* pairs of person s: person_first[s] .. person_first[s+1]-1 */
+    size_t *person_first;    /* pairs of person s: person_first[s] .. person_first[s+1]-1 */
     int *vacancy_candidates; /* per vacancy: pairs that name it */
     sp_mip *mip;
 } rd_model;

@@ -20,13 +20,34 @@ void sp_redeploy_result_free(sp_redeploy_result *res)
     free(res);
 }
 
-int sp_redeploy_result_status(const sp_redeploy_result *res) { return res->status; }
-int sp_redeploy_result_stop_reason(const sp_redeploy_result *res) { return res->stop_reason; }
-double sp_redeploy_result_gap(const sp_redeploy_result *res) { return res->gap; }
-double sp_redeploy_result_seconds(const sp_redeploy_result *res) { return res->seconds; }
-size_t sp_redeploy_result_columns(const sp_redeploy_result *res) { return res->columns; }
-size_t sp_redeploy_result_rows(const sp_redeploy_result *res) { return res->rows; }
-size_t sp_redeploy_result_pairs(const sp_redeploy_result *res) { return res->n_pairs; }
+int sp_redeploy_result_status(const sp_redeploy_result *res)
+{
+    return res->status;
+}
+int sp_redeploy_result_stop_reason(const sp_redeploy_result *res)
+{
+    return res->stop_reason;
+}
+double sp_redeploy_result_gap(const sp_redeploy_result *res)
+{
+    return res->gap;
+}
+double sp_redeploy_result_seconds(const sp_redeploy_result *res)
+{
+    return res->seconds;
+}
+size_t sp_redeploy_result_columns(const sp_redeploy_result *res)
+{
+    return res->columns;
+}
+size_t sp_redeploy_result_rows(const sp_redeploy_result *res)
+{
+    return res->rows;
+}
+size_t sp_redeploy_result_pairs(const sp_redeploy_result *res)
+{
+    return res->n_pairs;
+}
 
 int sp_redeploy_result_term(sp_term *out, const sp_redeploy_result *res, int t)
 {
@@ -55,9 +76,9 @@ void sp_redeploy_result_totals(sp_redeploy_totals *out, const sp_redeploy_result
 
 const char *sp_redeploy_reason_name(int reason)
 {
-    static const char *const names[] = {"none",           "no_vacancy",     "grade",
-                                        "travel",         "no_route",       "training_limit",
-                                        "training_time",  "taken",          "search_stopped"};
+    static const char *const names[] = {"none",          "no_vacancy", "grade",
+                                        "travel",        "no_route",   "training_limit",
+                                        "training_time", "taken",      "search_stopped"};
     return reason >= 0 && reason <= SP_RREASON_SEARCH_STOPPED ? names[reason] : "unknown";
 }
 
@@ -220,8 +241,10 @@ static int redundancy_reason(const reading *r, int s, char *buf, size_t cap, int
             furthest = fail;
     }
     if (furthest == SP_RREASON_TAKEN && unfilled >= 0) {
-        snprintf(buf, cap, "suitable post %s is unfilled: the solve stopped before proving the "
-                 "plan optimal", m->vacancies[unfilled].id);
+        snprintf(buf, cap,
+                 "suitable post %s is unfilled: the solve stopped before proving the "
+                 "plan optimal",
+                 m->vacancies[unfilled].id);
         return SP_RREASON_SEARCH_STOPPED;
     }
     /* The vacancies that got furthest, named (up to three) to make the reason concrete. */
@@ -233,16 +256,21 @@ static int redundancy_reason(const reading *r, int s, char *buf, size_t cap, int
                  p->grade + rd->rules.grades_up);
         return furthest;
     case SP_RREASON_TRAVEL:
-        snprintf(buf, cap, "posts at an acceptable grade are beyond %.0f minutes' travel and "
-                 "relocation is ruled out:", p->max_travel);
+        snprintf(buf, cap,
+                 "posts at an acceptable grade are beyond %.0f minutes' travel and "
+                 "relocation is ruled out:",
+                 p->max_travel);
         break;
     case SP_RREASON_NO_ROUTE:
-        snprintf(buf, cap, "posts at an acceptable grade within reach need skills with no "
+        snprintf(buf, cap,
+                 "posts at an acceptable grade within reach need skills with no "
                  "retraining route:");
         break;
     case SP_RREASON_TRAINING_LIMIT:
-        snprintf(buf, cap, "retraining for posts at an acceptable grade within reach takes longer "
-                 "than %g weeks:", rd->rules.training_limit_weeks);
+        snprintf(buf, cap,
+                 "retraining for posts at an acceptable grade within reach takes longer "
+                 "than %g weeks:",
+                 rd->rules.training_limit_weeks);
         break;
     case SP_RREASON_TRAINING_TIME:
         snprintf(buf, cap, "retraining cannot finish by the start plus a %g-week trial:",
@@ -364,10 +392,16 @@ static int add_fills(sp_redeploy_result *res, reading *r)
     for (size_t v = 0; v < m->n_vacancies; v++) {
         const rd_vacancy *vac = &m->vacancies[v];
         int holder = r->filled_by[v];
-        res->fills[res->n_fills++] = (sp_redeploy_fill){
-            r->vacancy[v], r->partner[vac->partner], r->site[vac->site], r->skill[vac->skill],
-            vac->min_level, vac->grade, vac->start, vac->kind,
-            holder < 0 ? NULL : r->person[holder], m->vacancy_candidates[v]};
+        res->fills[res->n_fills++] = (sp_redeploy_fill){r->vacancy[v],
+                                                        r->partner[vac->partner],
+                                                        r->site[vac->site],
+                                                        r->skill[vac->skill],
+                                                        vac->min_level,
+                                                        vac->grade,
+                                                        vac->start,
+                                                        vac->kind,
+                                                        holder < 0 ? NULL : r->person[holder],
+                                                        m->vacancy_candidates[v]};
         res->totals.vacancies++;
         res->totals.expected_vacancies += vac->kind == SP_VACANCY_EXPECTED;
         res->totals.filled += holder >= 0;

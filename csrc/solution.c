@@ -40,8 +40,8 @@ int sp_solution_copy_ids(sp_solution *sol, sp_id_copies *ids, const sp_pool *poo
     sol->strings = calloc(total ? total : 1, sizeof *sol->strings);
     if (!sol->strings)
         return SP_ENOMEM;
-    int rc = copy_list(sol, &ids->partner, &pool->partners[0].id, pool->n_partners,
-                       sizeof(sp_partner));
+    int rc =
+        copy_list(sol, &ids->partner, &pool->partners[0].id, pool->n_partners, sizeof(sp_partner));
     if (!rc)
         rc = copy_list(sol, &ids->site, &pool->sites[0].id, pool->n_sites, sizeof(sp_site));
     if (!rc)
@@ -56,14 +56,38 @@ void sp_id_copies_free(sp_id_copies *ids)
     free(ids->partner), free(ids->site), free(ids->skill), free(ids->staff);
 }
 
-int sp_solution_status(const sp_solution *sol) { return sol->status; }
-int sp_solution_stop_reason(const sp_solution *sol) { return sol->stop_reason; }
-double sp_solution_gap(const sp_solution *sol) { return sol->gap; }
-double sp_solution_seconds(const sp_solution *sol) { return sol->seconds; }
-double sp_solution_build_seconds(const sp_solution *sol) { return sol->build_seconds; }
-size_t sp_solution_columns(const sp_solution *sol) { return sol->columns; }
-size_t sp_solution_rows(const sp_solution *sol) { return sol->rows; }
-size_t sp_solution_binaries(const sp_solution *sol) { return sol->binaries; }
+int sp_solution_status(const sp_solution *sol)
+{
+    return sol->status;
+}
+int sp_solution_stop_reason(const sp_solution *sol)
+{
+    return sol->stop_reason;
+}
+double sp_solution_gap(const sp_solution *sol)
+{
+    return sol->gap;
+}
+double sp_solution_seconds(const sp_solution *sol)
+{
+    return sol->seconds;
+}
+double sp_solution_build_seconds(const sp_solution *sol)
+{
+    return sol->build_seconds;
+}
+size_t sp_solution_columns(const sp_solution *sol)
+{
+    return sol->columns;
+}
+size_t sp_solution_rows(const sp_solution *sol)
+{
+    return sol->rows;
+}
+size_t sp_solution_binaries(const sp_solution *sol)
+{
+    return sol->binaries;
+}
 
 int sp_solution_term(sp_term *out, const sp_solution *sol, int t)
 {
@@ -99,9 +123,9 @@ const sp_resilience *sp_solution_resilience(const sp_solution *sol, size_t *n)
 
 const char *sp_reason_name(int reason)
 {
-    static const char *const names[] = {"none",        "no_skill",      "local_only",
-                                        "not_authorised", "travel",     "unavailable",
-                                        "partner_limit", "fully_booked", "search_stopped"};
+    static const char *const names[] = {"none",           "no_skill",     "local_only",
+                                        "not_authorised", "travel",       "unavailable",
+                                        "partner_limit",  "fully_booked", "search_stopped"};
     return reason >= 0 && reason <= SP_REASON_SEARCH_STOPPED ? names[reason] : "unknown";
 }
 

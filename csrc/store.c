@@ -14,8 +14,8 @@
  *    then checks in the write transaction that the inputs did not change before it records the
  *    run, writes the plan and moves the current-plan pointer.
  */
-#include "internal.h"
 #include "store.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,6 @@
 
 #define APPLICATION_ID 0x53504f4c /* "SPOL" */
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-
 
 struct sp_inputs {
     sp_pool *pool;
@@ -451,10 +450,11 @@ static const char *const MIGRATION_V3[] = {
     ") STRICT;\n",
     NULL};
 /* Version 4: shift-level rotas (docs/schema.md "Rotas"). Inputs keyed by calendar date (ISO
- * YYYY-MM-DD: date(d, '+0 days') must give d back, so 2027-02-30 is refused); references to the pool's staff, sites, skills are deferred
- * to COMMIT as redeployment's are, so a pool import that keeps those ids can replace them. The
- * outputs copy ids (like plans): editing the inputs never touches a stored rota. rota_published
- * is what staff were told: for each date, the assignments of the newest rota covering it. */
+ * YYYY-MM-DD: date(d, '+0 days') must give d back, so 2027-02-30 is refused); references to the
+ * pool's staff, sites, skills are deferred to COMMIT as redeployment's are, so a pool import that
+ * keeps those ids can replace them. The outputs copy ids (like plans): editing the inputs never
+ * touches a stored rota. rota_published is what staff were told: for each date, the assignments of
+ * the newest rota covering it. */
 #define ISO_DATE(c) "CHECK (" c " IS date(" c ", '+0 days'))" /* normalised: no 30 Feb */
 static const char *const MIGRATION_V4[] = {
     "CREATE TABLE rota_settings (\n"
@@ -492,12 +492,13 @@ static const char *const MIGRATION_V4[] = {
     "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
     "  site TEXT REFERENCES sites(id)" DEFER ",\n"
     "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
-    "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
-    "  requirement INTEGER NOT NULL CHECK (requirement >= 0),\n"
-    "  under_weight REAL NOT NULL DEFAULT 0 CHECK (under_weight >= 0),\n"
-    "  over_weight REAL NOT NULL DEFAULT 0 CHECK (over_weight >= 0),\n"
-    "  hard_min INTEGER NOT NULL DEFAULT 0 CHECK (hard_min BETWEEN 0 AND requirement)\n"
-    ") STRICT;\n",
+    "  date TEXT NOT NULL " ISO_DATE(
+        "date") ",\n"
+                "  requirement INTEGER NOT NULL CHECK (requirement >= 0),\n"
+                "  under_weight REAL NOT NULL DEFAULT 0 CHECK (under_weight >= 0),\n"
+                "  over_weight REAL NOT NULL DEFAULT 0 CHECK (over_weight >= 0),\n"
+                "  hard_min INTEGER NOT NULL DEFAULT 0 CHECK (hard_min BETWEEN 0 AND requirement)\n"
+                ") STRICT;\n",
     "CREATE UNIQUE INDEX rota_cover_dates_key ON rota_cover_dates(shift, coalesce(site, ''), "
     "coalesce(skill, ''), date);\n",
     "CREATE TABLE rota_staff (\n"
@@ -524,48 +525,52 @@ static const char *const MIGRATION_V4[] = {
     "CREATE TABLE rota_absences (\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
-    "  from_date TEXT NOT NULL " ISO_DATE("from_date") ",\n"
-    "  to_date TEXT NOT NULL " ISO_DATE("to_date") ",\n"
-    "  reason TEXT,\n"
-    "  CHECK (to_date >= from_date)\n"
-    ") STRICT;\n",
+    "  from_date TEXT NOT NULL " ISO_DATE(
+        "from_date") ",\n"
+                     "  to_date TEXT NOT NULL " ISO_DATE(
+                         "to_date") ",\n"
+                                    "  reason TEXT,\n"
+                                    "  CHECK (to_date >= from_date)\n"
+                                    ") STRICT;\n",
     "CREATE TABLE rota_requests (\n"
     "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
     "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
-    "  shift TEXT REFERENCES rota_shifts(id)" DEFER ",\n"
-    "  kind TEXT NOT NULL CHECK (kind IN ('on', 'off')),\n"
-    "  weight REAL NOT NULL CHECK (weight >= 0),\n"
-    "  CHECK (kind = 'off' OR shift IS NOT NULL)\n"
-    ") STRICT;\n",
+                                             "  shift TEXT REFERENCES rota_shifts(id)" DEFER ",\n"
+                                             "  kind TEXT NOT NULL CHECK (kind IN ('on', 'off')),\n"
+                                             "  weight REAL NOT NULL CHECK (weight >= 0),\n"
+                                             "  CHECK (kind = 'off' OR shift IS NOT NULL)\n"
+                                             ") STRICT;\n",
     "CREATE TABLE rota_pins (\n"
     "  staff TEXT NOT NULL REFERENCES rota_staff(staff)" DEFER ",\n"
-    "  date TEXT NOT NULL " ISO_DATE("date") ",\n"
-    "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
-    "  site TEXT REFERENCES sites(id)" DEFER ",\n"
-    "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
-    "  PRIMARY KEY (staff, date)\n"
-    ") STRICT;\n",
+    "  date TEXT NOT NULL " ISO_DATE(
+        "date") ",\n"
+                "  shift TEXT NOT NULL REFERENCES rota_shifts(id)" DEFER ",\n"
+                "  site TEXT REFERENCES sites(id)" DEFER ",\n"
+                "  skill TEXT REFERENCES skills(id)" DEFER ",\n"
+                "  PRIMARY KEY (staff, date)\n"
+                ") STRICT;\n",
     /* outputs, keyed by the run that wrote them */
     "CREATE TABLE rotas (\n"
     "  id INTEGER PRIMARY KEY REFERENCES runs(id),\n"
     "  created_at TEXT NOT NULL,\n"
-    "  from_date TEXT NOT NULL " ISO_DATE("from_date") ",\n"
-    "  days INTEGER NOT NULL CHECK (days >= 1),\n"
-    "  status TEXT NOT NULL,\n"
-    "  stopped_by TEXT,\n"
-    "  objective REAL NOT NULL,\n"
-    "  bound REAL,\n"
-    "  gap REAL,\n"
-    "  seconds REAL NOT NULL,\n"
-    "  freeze_days INTEGER NOT NULL,\n"
-    "  model_columns INTEGER NOT NULL,\n"
-    "  model_rows INTEGER NOT NULL,\n"
-    "  model_binaries INTEGER NOT NULL,\n"
-    "  assignments INTEGER NOT NULL,\n"
-    "  cover_gaps INTEGER NOT NULL,\n"
-    "  changes INTEGER NOT NULL,\n"
-    "  current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1))\n"
-    ") STRICT;\n",
+    "  from_date TEXT NOT NULL " ISO_DATE(
+        "from_date") ",\n"
+                     "  days INTEGER NOT NULL CHECK (days >= 1),\n"
+                     "  status TEXT NOT NULL,\n"
+                     "  stopped_by TEXT,\n"
+                     "  objective REAL NOT NULL,\n"
+                     "  bound REAL,\n"
+                     "  gap REAL,\n"
+                     "  seconds REAL NOT NULL,\n"
+                     "  freeze_days INTEGER NOT NULL,\n"
+                     "  model_columns INTEGER NOT NULL,\n"
+                     "  model_rows INTEGER NOT NULL,\n"
+                     "  model_binaries INTEGER NOT NULL,\n"
+                     "  assignments INTEGER NOT NULL,\n"
+                     "  cover_gaps INTEGER NOT NULL,\n"
+                     "  changes INTEGER NOT NULL,\n"
+                     "  current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1))\n"
+                     ") STRICT;\n",
     "CREATE UNIQUE INDEX rotas_one_current ON rotas(current) WHERE current = 1;\n",
     "CREATE TABLE rota_penalties (\n"
     "  rota_id INTEGER NOT NULL REFERENCES rotas(id),\n"
@@ -723,15 +728,20 @@ static int code_for(int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return SP_EBUSY;
-    case SQLITE_READONLY: return SP_EREADONLY;
+    case SQLITE_LOCKED:
+        return SP_EBUSY;
+    case SQLITE_READONLY:
+        return SP_EREADONLY;
     case SQLITE_NOTADB:
     case SQLITE_CANTOPEN:
     case SQLITE_CORRUPT:
     case SQLITE_PERM:
-    case SQLITE_AUTH: return SP_ENODB;
-    case SQLITE_NOMEM: return SP_ENOMEM;
-    default: return SP_EDB;
+    case SQLITE_AUTH:
+        return SP_ENODB;
+    case SQLITE_NOMEM:
+        return SP_ENOMEM;
+    default:
+        return SP_EDB;
     }
 }
 
@@ -745,8 +755,7 @@ int sps_db_fail(const sp_store *st, sp_error *err, int rc, const char *what)
         hint = " (another job holds the database; try again later or raise the busy timeout)";
     else if (code == SP_EREADONLY)
         hint = " (the database is read-only)";
-    return sp_fail(err, code, "database '%.200s': %s: %s%s", st ? st->path : "?", what, text,
-                   hint);
+    return sp_fail(err, code, "database '%.200s': %s: %s%s", st ? st->path : "?", what, text, hint);
 }
 
 /* Prefixes err->message with the table and row a failing record came from. */
@@ -755,7 +764,8 @@ int sps_in_row(sp_error *err, int rc, const char *table, long long rowid)
     if (err && rc) {
         char copy[sizeof err->message];
         memcpy(copy, err->message, sizeof copy);
-        snprintf(err->message, sizeof err->message, "table %s, row %lld: %.440s", table, rowid, copy);
+        snprintf(err->message, sizeof err->message, "table %s, row %lld: %.440s", table, rowid,
+                 copy);
     }
     return rc;
 }
@@ -848,7 +858,8 @@ int sps_step_done(sp_store *st, sqlite3_stmt *s, sp_error *err, const char *what
     if (rc != SQLITE_DONE)
         return sps_db_fail(st, err, rc, what);
     if (st->write_delay_us > 0) {
-        struct timespec ts = {st->write_delay_us / 1000000, (long)(st->write_delay_us % 1000000) * 1000L};
+        struct timespec ts = {st->write_delay_us / 1000000,
+                              (long)(st->write_delay_us % 1000000) * 1000L};
         nanosleep(&ts, NULL);
     }
     return SP_OK;
@@ -1050,7 +1061,10 @@ void sp_store_close(sp_store *st)
     free(st);
 }
 
-int sp_store_readonly(const sp_store *st) { return st->readonly; }
+int sp_store_readonly(const sp_store *st)
+{
+    return st->readonly;
+}
 
 void sp_store_set_write_delay(sp_store *st, int microseconds)
 {
@@ -1127,8 +1141,19 @@ static const char *const CLEAR_INPUTS =
 
 /* Statements of save_pool, prepared once. */
 enum {
-    INS_SETTING, INS_PERIOD, INS_PARTNER, INS_SITE, INS_TRAVEL, INS_SKILL, INS_STAFF,
-    INS_STAFF_SKILL, INS_AUTH, INS_AVAIL, INS_DEMAND, INS_RULE, INS_COUNT
+    INS_SETTING,
+    INS_PERIOD,
+    INS_PARTNER,
+    INS_SITE,
+    INS_TRAVEL,
+    INS_SKILL,
+    INS_STAFF,
+    INS_STAFF_SKILL,
+    INS_AUTH,
+    INS_AVAIL,
+    INS_DEMAND,
+    INS_RULE,
+    INS_COUNT
 };
 static const char *const INSERT_SQL[INS_COUNT] = {
     "INSERT INTO settings(key, value) VALUES (?1, ?2)",
@@ -1153,15 +1178,16 @@ static int save_records(sp_store *st, sqlite3_stmt **q, const sp_pool *pool, con
     int rc = SP_OK;
 #define DONE(stmt, what)                                                                           \
     do {                                                                                           \
-        if ((rc = sps_step_done(st, (stmt), err, (what))))                                             \
+        if ((rc = sps_step_done(st, (stmt), err, (what))))                                         \
             return rc;                                                                             \
     } while (0)
-    static const char *const keys[] = {"reserve_share", "travel_speed_kmh", "visit_hours",
+    static const char *const keys[] = {"reserve_share",        "travel_speed_kmh", "visit_hours",
                                        "min_engagement_hours", "weight_statutory", "weight_core",
                                        "weight_discretionary"};
-    const double values[] = {pool->reserve_share, pool->travel_speed_kmh, pool->visit_hours,
-                             pool->min_engagement, pool->priority_weight[0],
-                             pool->priority_weight[1], pool->priority_weight[2]};
+    const double values[] = {pool->reserve_share,      pool->travel_speed_kmh,
+                             pool->visit_hours,        pool->min_engagement,
+                             pool->priority_weight[0], pool->priority_weight[1],
+                             pool->priority_weight[2]};
     if (name) {
         sps_bind_text(q[INS_SETTING], 1, "name");
         sps_bind_text(q[INS_SETTING], 2, name);
@@ -1314,18 +1340,23 @@ int sp_store_save_pool(sp_store *st, const sp_pool *pool, const char *name,
 static const char *type_name(int t)
 {
     switch (t) {
-    case SQLITE_INTEGER: return "an integer";
-    case SQLITE_FLOAT: return "a real number";
-    case SQLITE_TEXT: return "text";
-    case SQLITE_BLOB: return "a blob";
-    default: return "NULL";
+    case SQLITE_INTEGER:
+        return "an integer";
+    case SQLITE_FLOAT:
+        return "a real number";
+    case SQLITE_TEXT:
+        return "text";
+    case SQLITE_BLOB:
+        return "a blob";
+    default:
+        return "NULL";
     }
 }
 
 /* Typed column readers: each checks the stored type and names the record and field on error.
  * kind/id name the record as sp_fail_field does. */
 int sps_col_text(const char **out, sqlite3_stmt *s, int col, int required, const char *kind,
-                    const char *id, const char *field, sp_error *err)
+                 const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
     *out = NULL;
@@ -1342,8 +1373,8 @@ int sps_col_text(const char **out, sqlite3_stmt *s, int col, int required, const
     return SP_OK;
 }
 
-int sps_col_real(double *out, sqlite3_stmt *s, int col, int required, double dflt,
-                    const char *kind, const char *id, const char *field, sp_error *err)
+int sps_col_real(double *out, sqlite3_stmt *s, int col, int required, double dflt, const char *kind,
+                 const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
     *out = dflt;
@@ -1356,7 +1387,7 @@ int sps_col_real(double *out, sqlite3_stmt *s, int col, int required, double dfl
 }
 
 int sps_col_int(int *out, sqlite3_stmt *s, int col, int required, int dflt, const char *kind,
-                   const char *id, const char *field, sp_error *err)
+                const char *id, const char *field, sp_error *err)
 {
     int t = sqlite3_column_type(s, col);
     *out = dflt;
@@ -1385,11 +1416,26 @@ void sp_inputs_free(sp_inputs *in)
     free(in);
 }
 
-const sp_pool *sp_inputs_pool(const sp_inputs *in) { return in->pool; }
-const char *sp_inputs_hash(const sp_inputs *in) { return in->mark.hash; }
-const char *sp_inputs_name(const sp_inputs *in) { return in->name ? in->name : ""; }
-int sp_inputs_first_period(const sp_inputs *in) { return in->first; }
-int sp_inputs_total_periods(const sp_inputs *in) { return in->total; }
+const sp_pool *sp_inputs_pool(const sp_inputs *in)
+{
+    return in->pool;
+}
+const char *sp_inputs_hash(const sp_inputs *in)
+{
+    return in->mark.hash;
+}
+const char *sp_inputs_name(const sp_inputs *in)
+{
+    return in->name ? in->name : "";
+}
+int sp_inputs_first_period(const sp_inputs *in)
+{
+    return in->first;
+}
+int sp_inputs_total_periods(const sp_inputs *in)
+{
+    return in->total;
+}
 
 const char *sp_inputs_period_label(const sp_inputs *in, int p)
 {
@@ -1629,8 +1675,8 @@ static int horizon_period(loader *L, sqlite3_stmt *s, int col, const char *kind,
     if (rc)
         return rc;
     if (period < 0 || period >= L->in->total)
-        return sp_fail_field(err, kind, rec, "period", "must be 0..%d (got %d)",
-                             L->in->total - 1, period);
+        return sp_fail_field(err, kind, rec, "period", "must be 0..%d (got %d)", L->in->total - 1,
+                             period);
     *keep = period >= L->first_in_db && period < L->last;
     *rel = period - L->first_in_db;
     return SP_OK;
@@ -1680,8 +1726,7 @@ static int row_demand(loader *L, sqlite3_stmt *s, char *rec, sp_error *err)
                                  local_only, err)))
         return rc;
     sp_inputs *in = L->in;
-    if (sp_grow(&in->demand_ids, &in->cap_demand_ids, in->n_demand_ids + 1,
-                sizeof *in->demand_ids))
+    if (sp_grow(&in->demand_ids, &in->cap_demand_ids, in->n_demand_ids + 1, sizeof *in->demand_ids))
         return sp_fail(err, SP_ENOMEM, "out of memory reading demand");
     in->demand_ids[in->n_demand_ids++] = sqlite3_column_int64(s, 8);
     return SP_OK;
@@ -1867,12 +1912,13 @@ int sps_insert_run(long long *run_id, sp_store *st, const char *started_at, cons
                    sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = sps_prep(st,
-                  "INSERT INTO runs(started_at, finished_at, command, input_hash, first_period, "
-                  "periods, status, stopped_by, gap, seconds, library_version, message) "
-                  "VALUES (coalesce(?1, " NOW_SQL "), " NOW_SQL ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                  "?9, ?10, ?11)",
-                  &s, err);
+    int rc =
+        sps_prep(st,
+                 "INSERT INTO runs(started_at, finished_at, command, input_hash, first_period, "
+                 "periods, status, stopped_by, gap, seconds, library_version, message) "
+                 "VALUES (coalesce(?1, " NOW_SQL "), " NOW_SQL ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                 "?9, ?10, ?11)",
+                 &s, err);
     if (rc)
         return rc;
     sps_bind_text(s, 1, started_at);
@@ -1938,17 +1984,18 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     int stop = sp_solution_stop_reason(sol);
 
     if ((rc = sps_prep(st,
-                   "INSERT INTO plans(id, created_at, status, stopped_by, gap, seconds, "
-                   "first_period, periods, model_columns, model_rows, model_binaries, "
-                   "assignments, unmet_records) VALUES (?1, " NOW_SQL
-                   ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                   &s, err)))
+                       "INSERT INTO plans(id, created_at, status, stopped_by, gap, seconds, "
+                       "first_period, periods, model_columns, model_rows, model_binaries, "
+                       "assignments, unmet_records) VALUES (?1, " NOW_SQL
+                       ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                       &s, err)))
         return rc;
     sqlite3_bind_int64(s, 1, plan);
     sps_bind_text(s, 2, STATUS_NAME[sp_solution_status(sol)]);
-    sps_bind_text(s, 3, stop == SP_STOP_TIME_LIMIT ? "time_limit"
-                    : stop == SP_STOP_CANCELLED ? "cancelled"
-                                                : NULL);
+    sps_bind_text(s, 3,
+                  stop == SP_STOP_TIME_LIMIT  ? "time_limit"
+                  : stop == SP_STOP_CANCELLED ? "cancelled"
+                                              : NULL);
     sqlite3_bind_double(s, 4, isfinite(sp_solution_gap(sol)) ? sp_solution_gap(sol) : 1e300);
     sqlite3_bind_double(s, 5, sp_solution_seconds(sol));
     sqlite3_bind_int(s, 6, in->first);
@@ -1964,9 +2011,9 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
 
     if ((rc = sps_prep(st,
-                   "INSERT INTO plan_objective(plan_id, term, value, bound, gap) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-                   &s, err)))
+                       "INSERT INTO plan_objective(plan_id, term, value, bound, gap) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+                       &s, err)))
         return rc;
     for (int t = 0; t < SP_TERM_COUNT && !rc; t++) {
         sp_term term;
@@ -1983,10 +2030,10 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
 
     if ((rc = sps_prep(st,
-                   "INSERT INTO plan_assignments(plan_id, staff, partner, skill, site, period, "
-                   "period_label, demand_id, hours, travel_hours, cost) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                   &s, err)))
+                       "INSERT INTO plan_assignments(plan_id, staff, partner, skill, site, period, "
+                       "period_label, demand_id, hours, travel_hours, cost) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       &s, err)))
         return rc;
     for (size_t i = 0; i < n_a && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
@@ -2006,11 +2053,12 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     if (rc)
         return rc;
 
-    if ((rc = sps_prep(st,
-                   "INSERT INTO plan_unmet(plan_id, partner, skill, site, period, period_label, "
-                   "demand_id, priority, hours_demanded, hours_unmet, reason, explanation) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                   &s, err)))
+    if ((rc =
+             sps_prep(st,
+                      "INSERT INTO plan_unmet(plan_id, partner, skill, site, period, period_label, "
+                      "demand_id, priority, hours_demanded, hours_unmet, reason, explanation) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                      &s, err)))
         return rc;
     for (size_t i = 0; i < n_u && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
@@ -2020,9 +2068,10 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         sqlite3_bind_int(s, 5, in->first + u[i].period);
         sps_bind_text(s, 6, period_label(in, u[i].period));
         sqlite3_bind_int64(s, 7, sp_inputs_demand_id(in, u[i].demand_index));
-        sps_bind_text(s, 8, u[i].priority >= 0 && u[i].priority < SP_PRIORITY_COUNT
-                            ? PRIORITY_NAME[u[i].priority]
-                            : "core");
+        sps_bind_text(s, 8,
+                      u[i].priority >= 0 && u[i].priority < SP_PRIORITY_COUNT
+                          ? PRIORITY_NAME[u[i].priority]
+                          : "core");
         sqlite3_bind_double(s, 9, u[i].hours_demanded);
         sqlite3_bind_double(s, 10, u[i].hours_unmet);
         sps_bind_text(s, 11, sp_reason_name(u[i].reason));
@@ -2033,11 +2082,12 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
     if (rc)
         return rc;
 
-    if ((rc = sps_prep(st,
-                   "INSERT INTO plan_partners(plan_id, partner, hours_demanded, hours_received, "
-                   "hours_unmet, unmet_statutory, unmet_core, unmet_discretionary, "
-                   "unmet_fraction, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                   &s, err)))
+    if ((rc =
+             sps_prep(st,
+                      "INSERT INTO plan_partners(plan_id, partner, hours_demanded, hours_received, "
+                      "hours_unmet, unmet_statutory, unmet_core, unmet_discretionary, "
+                      "unmet_fraction, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                      &s, err)))
         return rc;
     for (size_t i = 0; i < n_p && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
@@ -2056,11 +2106,11 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
         return rc;
 
     if ((rc = sps_prep(st,
-                   "INSERT INTO plan_resilience(plan_id, partner, skill, hours_demanded, "
-                   "hours_received, distinct_people, largest_share, largest_staff, min_people, "
-                   "max_share, people_short, share_excess_hours) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                   &s, err)))
+                       "INSERT INTO plan_resilience(plan_id, partner, skill, hours_demanded, "
+                       "hours_received, distinct_people, largest_share, largest_staff, min_people, "
+                       "max_share, people_short, share_excess_hours) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                       &s, err)))
         return rc;
     for (size_t i = 0; i < n_r && !rc; i++) {
         sqlite3_bind_int64(s, 1, plan);
@@ -2083,10 +2133,10 @@ static int write_plan_rows(sp_store *st, long long plan, const sp_inputs *in,
 
     /* Last: the pointer moves only in the transaction that wrote the whole plan. */
     if ((rc = sps_prep(st,
-                   "INSERT INTO current_plan(id, plan_id, since) VALUES (1, ?1, " NOW_SQL ") "
-                   "ON CONFLICT(id) DO UPDATE SET plan_id = excluded.plan_id, "
-                   "since = excluded.since",
-                   &s, err)))
+                       "INSERT INTO current_plan(id, plan_id, since) VALUES (1, ?1, " NOW_SQL ") "
+                       "ON CONFLICT(id) DO UPDATE SET plan_id = excluded.plan_id, "
+                       "since = excluded.since",
+                       &s, err)))
         return rc;
     sqlite3_bind_int64(s, 1, plan);
     rc = sps_step_done(st, s, err, "making the plan current");
@@ -2132,8 +2182,8 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
 {
     *run_id = 0;
     if (st->readonly)
-        return sp_fail(err, SP_EREADONLY,
-                       "database '%.200s': read-only; the plan was not written", st->path);
+        return sp_fail(err, SP_EREADONLY, "database '%.200s': read-only; the plan was not written",
+                       st->path);
     int status = sp_solution_status(sol);
     int stop = sp_solution_stop_reason(sol);
     int has_plan = status == SP_STATUS_OPTIMAL || status == SP_STATUS_FEASIBLE;
@@ -2145,8 +2195,7 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
         return rc;
     int changed = 0;
     long long id = 0;
-    rc = sps_inputs_changed(&changed, st, SP_SCOPE_PLAN, &in->mark,
-                            err);
+    rc = sps_inputs_changed(&changed, st, SP_SCOPE_PLAN, &in->mark, err);
     if (!rc && changed) {
         sps_rollback(st);
         sp_error ignored;
@@ -2171,9 +2220,8 @@ int sp_store_write_plan(long long *run_id, sp_store *st, const sp_inputs *in,
                  STATUS_NAME[status]);
     if (!rc)
         rc = sps_insert_run(&id, st, in->mark.started_at, in->mark.hash, in->first,
-                            in->pool->periods,
-                            command, STATUS_NAME[status], stopped_by,
-                        sp_solution_gap(sol), sp_solution_seconds(sol), message, err);
+                            in->pool->periods, command, STATUS_NAME[status], stopped_by,
+                            sp_solution_gap(sol), sp_solution_seconds(sol), message, err);
     if (!rc && has_plan)
         rc = write_plan_rows(st, id, in, sol, err);
     if (!rc)
@@ -2227,8 +2275,7 @@ int sp_store_table_is_plan(const char *table)
     return strncmp(t->name, "plan_", 5) == 0;
 }
 
-int sp_store_rows(sp_rows **out, sp_store *st, const char *table, long long plan_id,
-                  sp_error *err)
+int sp_store_rows(sp_rows **out, sp_store *st, const char *table, long long plan_id, sp_error *err)
 {
     *out = NULL;
     const table_def *t = find_table(table);
@@ -2260,7 +2307,10 @@ void sp_rows_free(sp_rows *rows)
     free(rows);
 }
 
-int sp_rows_columns(const sp_rows *rows) { return rows->ncol; }
+int sp_rows_columns(const sp_rows *rows)
+{
+    return rows->ncol;
+}
 
 const char *sp_rows_column_name(const sp_rows *rows, int col)
 {
@@ -2283,11 +2333,15 @@ int sp_rows_type(const sp_rows *rows, int col)
     if (col < 0 || col >= rows->ncol)
         return SP_VALUE_NULL;
     switch (sqlite3_column_type(rows->s, col)) {
-    case SQLITE_INTEGER: return SP_VALUE_INT;
-    case SQLITE_FLOAT: return SP_VALUE_REAL;
+    case SQLITE_INTEGER:
+        return SP_VALUE_INT;
+    case SQLITE_FLOAT:
+        return SP_VALUE_REAL;
     case SQLITE_TEXT:
-    case SQLITE_BLOB: return SP_VALUE_TEXT;
-    default: return SP_VALUE_NULL;
+    case SQLITE_BLOB:
+        return SP_VALUE_TEXT;
+    default:
+        return SP_VALUE_NULL;
     }
 }
 
@@ -2296,7 +2350,10 @@ long long sp_rows_int(const sp_rows *rows, int col)
     return sqlite3_column_int64(rows->s, col);
 }
 
-double sp_rows_real(const sp_rows *rows, int col) { return sqlite3_column_double(rows->s, col); }
+double sp_rows_real(const sp_rows *rows, int col)
+{
+    return sqlite3_column_double(rows->s, col);
+}
 
 const char *sp_rows_text(const sp_rows *rows, int col)
 {

@@ -141,11 +141,15 @@ static int derive_agreement_skills(sp_store *st, sp_error *err)
     if (step != SQLITE_DONE)
         return sps_db_fail(st, err, step, "listing the agreements' skills");
     /* name the unknown id (the foreign key check that follows only knows the row) */
-    static const struct { const char *sql, *field, *kind; } unknown[] = {
+    static const struct {
+        const char *sql, *field, *kind;
+    } unknown[] = {
         {"SELECT agreement, skill FROM agreement_skills WHERE skill NOT IN (SELECT id FROM "
-         "skills) ORDER BY rowid LIMIT 1", "skills", "skill"},
+         "skills) ORDER BY rowid LIMIT 1",
+         "skills", "skill"},
         {"SELECT agreement, partner FROM agreement_partners WHERE partner NOT IN (SELECT id FROM "
-         "partners) ORDER BY rowid LIMIT 1", "partners", "partner"},
+         "partners) ORDER BY rowid LIMIT 1",
+         "partners", "partner"},
     };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0] && !rc; i++) {
         if ((rc = sps_prep(st, unknown[i].sql, &s, err)))
@@ -195,8 +199,8 @@ static int save_inputs(sp_store *st, const sps_table_def *defs, size_t n_defs, c
 int sp_store_save_redeployment(sp_store *st, const sp_table_rows *tables, size_t n_tables,
                                sp_error *err)
 {
-    return save_inputs(st, INPUTS, N_INPUTS, CLEAR_REDEPLOY, NULL, "redeployment scenarios",
-                       tables, n_tables, err);
+    return save_inputs(st, INPUTS, N_INPUTS, CLEAR_REDEPLOY, NULL, "redeployment scenarios", tables,
+                       n_tables, err);
 }
 
 int sp_store_save_agreements(sp_store *st, const sp_table_rows *tables, size_t n_tables,
@@ -232,9 +236,15 @@ int sp_store_read_end(sp_store *st, sp_error *err)
     return rc;
 }
 
-void sp_snapshot_free(sp_snapshot *snap) { free(snap); }
+void sp_snapshot_free(sp_snapshot *snap)
+{
+    free(snap);
+}
 
-const char *sp_snapshot_hash(const sp_snapshot *snap) { return snap->mark.hash; }
+const char *sp_snapshot_hash(const sp_snapshot *snap)
+{
+    return snap->mark.hash;
+}
 
 int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapshot *snap,
                                 const char *command, const sp_run_info *run,
@@ -260,8 +270,7 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
         sp_error ignored;
         if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
             if (!sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, 0, command,
-                                "inputs_changed",
-                                NULL, NAN, run->seconds,
+                                "inputs_changed", NULL, NAN, run->seconds,
                                 "the inputs changed while the redeployment was solved; nothing "
                                 "was written",
                                 &ignored))
@@ -275,9 +284,9 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
                        st->path, id);
     }
     if (!rc)
-        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, run->periods > 0 ? 0 : -1,
-                            run->periods, command, run->status, run->stopped_by, run->gap,
-                            run->seconds, run->message, err);
+        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash,
+                            run->periods > 0 ? 0 : -1, run->periods, command, run->status,
+                            run->stopped_by, run->gap, run->seconds, run->message, err);
     if (!rc && has_plan)
         rc = sps_insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
     if (!rc)
@@ -288,9 +297,9 @@ int sp_store_write_redeployment(long long *run_id, sp_store *st, const sp_snapsh
             sp_error ignored;
             long long failed = 0;
             if (!sps_exec(st, "BEGIN IMMEDIATE", &ignored)) {
-                if (!sps_insert_run(&failed, st, snap->mark.started_at, snap->mark.hash, -1, 0, command,
-                                    "error", NULL, NAN, run->seconds, err ? err->message : NULL,
-                                    &ignored))
+                if (!sps_insert_run(&failed, st, snap->mark.started_at, snap->mark.hash, -1, 0,
+                                    command, "error", NULL, NAN, run->seconds,
+                                    err ? err->message : NULL, &ignored))
                     sps_exec(st, "COMMIT", &ignored);
                 sps_rollback(st);
             }

@@ -41,8 +41,7 @@ static const sps_table_def INPUTS[] = {
      "INSERT INTO rota_staff(staff, contract, min_minutes_per_week, max_minutes_per_week, "
      "min_consecutive, max_consecutive, min_days_off, max_weekends_per_4_weeks) VALUES (?1, ?2, "
      "coalesce(?3, 0), ?4, coalesce(?5, 1), ?6, coalesce(?7, 1), ?8)"},
-    {"rota_weekly_days_off", 2,
-     "INSERT INTO rota_weekly_days_off(staff, weekday) VALUES (?1, ?2)"},
+    {"rota_weekly_days_off", 2, "INSERT INTO rota_weekly_days_off(staff, weekday) VALUES (?1, ?2)"},
     {"rota_max_shifts", 3,
      "INSERT INTO rota_max_shifts(staff, shift, max_per_4_weeks) VALUES (?1, ?2, ?3)"},
     {"rota_absences", 5,
@@ -137,11 +136,20 @@ int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *st, sp_error *err
     return SP_OK;
 }
 
-void sp_rota_snapshot_free(sp_rota_snapshot *snap) { free(snap); }
+void sp_rota_snapshot_free(sp_rota_snapshot *snap)
+{
+    free(snap);
+}
 
-const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snap) { return snap->mark.hash; }
+const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snap)
+{
+    return snap->mark.hash;
+}
 
-long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snap) { return snap->newest_rota; }
+long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snap)
+{
+    return snap->newest_rota;
+}
 
 /* In the write transaction: did the rota inputs, or the published assignments, change since
  * snap was read? */
@@ -169,8 +177,8 @@ static long long record_failed_run(sp_store *st, const sp_rota_snapshot *snap, c
     long long id = 0;
     if (sps_exec(st, "BEGIN IMMEDIATE", &ignored))
         return 0;
-    if (!sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, days, command, status, NULL,
-                        NAN, seconds, message, &ignored))
+    if (!sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, days, command, status,
+                        NULL, NAN, seconds, message, &ignored))
         sps_exec(st, "COMMIT", &ignored);
     else
         id = 0;
@@ -182,8 +190,8 @@ static long long record_failed_run(sp_store *st, const sp_rota_snapshot *snap, c
 static int make_current(sp_store *st, long long rota_id, sp_error *err)
 {
     sqlite3_stmt *s;
-    int rc = sps_prep(st, "UPDATE rotas SET current = (id = ?1) WHERE current = 1 OR id = ?1", &s,
-                      err);
+    int rc =
+        sps_prep(st, "UPDATE rotas SET current = (id = ?1) WHERE current = 1 OR id = ?1", &s, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, rota_id);
@@ -235,9 +243,9 @@ int sp_store_write_rota(long long *run_id, sp_store *st, const sp_rota_snapshot 
                        st->path, id);
     }
     if (!rc)
-        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, run->periods, command,
-                            run->status, run->stopped_by, run->gap, run->seconds, run->message,
-                            err);
+        rc = sps_insert_run(&id, st, snap->mark.started_at, snap->mark.hash, -1, run->periods,
+                            command, run->status, run->stopped_by, run->gap, run->seconds,
+                            run->message, err);
     if (!rc && has_rota)
         rc = sps_insert_rows(st, RESULTS, N_RESULTS, tables, n_tables, id, err);
     if (!rc && has_rota)

@@ -16,10 +16,18 @@ static const sps_table_def *find_def(const sps_table_def *defs, size_t n, const 
 static void bind_value(sqlite3_stmt *s, int i, const sp_value *v)
 {
     switch (v->type) {
-    case SP_VALUE_INT: sqlite3_bind_int64(s, i, v->i); break;
-    case SP_VALUE_REAL: sps_bind_real(s, i, v->r); break;
-    case SP_VALUE_TEXT: sps_bind_text(s, i, v->text); break;
-    default: sqlite3_bind_null(s, i); break;
+    case SP_VALUE_INT:
+        sqlite3_bind_int64(s, i, v->i);
+        break;
+    case SP_VALUE_REAL:
+        sps_bind_real(s, i, v->r);
+        break;
+    case SP_VALUE_TEXT:
+        sps_bind_text(s, i, v->text);
+        break;
+    default:
+        sqlite3_bind_null(s, i);
+        break;
     }
 }
 
@@ -67,8 +75,8 @@ int sps_insert_rows(sp_store *st, const sps_table_def *defs, size_t n_defs,
             for (size_t c = 0; c < t->columns; c++)
                 bind_value(s, (int)c + 1 + shift, &t->values[r * t->columns + c]);
             if ((rc = sps_step_done(st, s, err, "writing a row")))
-                rc = sps_in_row(err, rc == SP_EDB ? SP_EINVAL : rc, defs[d].table,
-                                (long long)r + 1);
+                rc =
+                    sps_in_row(err, rc == SP_EDB ? SP_EINVAL : rc, defs[d].table, (long long)r + 1);
         }
         sqlite3_finalize(s);
         if (rc)

@@ -26,10 +26,9 @@ double *sp_travel_matrix(const sp_pool *pool)
     for (size_t a = 0; a < n; a++) {
         for (size_t b = 0; b < n; b++) {
             const sp_site *sa = &pool->sites[a], *sb = &pool->sites[b];
-            minutes[a * n + b] =
-                a == b ? 0.0
-                       : sp_haversine_km(sa->lat, sa->lon, sb->lat, sb->lon) /
-                             pool->travel_speed_kmh * 60.0;
+            minutes[a * n + b] = a == b ? 0.0
+                                        : sp_haversine_km(sa->lat, sa->lon, sb->lat, sb->lon) /
+                                              pool->travel_speed_kmh * 60.0;
         }
     }
     for (size_t i = 0; i < pool->n_travel; i++) {
@@ -45,7 +44,8 @@ static int put_override(sp_travel_override **items, size_t *n, size_t *cap, int 
     for (size_t i = 0; i < *n; i++) {
         sp_travel_override *o = &(*items)[i];
         if (o->from == from && o->to == to) {
-            if (explicit_pair || !o->explicit_pair) /* a direction given itself is never mirrored over */
+            if (explicit_pair ||
+                !o->explicit_pair) /* a direction given itself is never mirrored over */
                 o->minutes = minutes, o->explicit_pair |= explicit_pair;
             return SP_OK;
         }

@@ -21,8 +21,7 @@ int sp_check_number(sp_error *err, const char *kind, const char *id, const char 
     if (!isfinite(v))
         return sp_fail_field(err, kind, id, field, "must be a finite number (got %g)", v);
     if (v < lo || v > hi)
-        return sp_fail_field(err, kind, id, field, "must be between %g and %g (got %g)", lo, hi,
-                             v);
+        return sp_fail_field(err, kind, id, field, "must be between %g and %g (got %g)", lo, hi, v);
     return SP_OK;
 }
 
@@ -59,8 +58,7 @@ int sp_register_id(sp_error *err, sp_idmap *map, const char *kind, const char *i
     return SP_OK;
 }
 
-int sp_take_solve_options(const sp_solve_options **given, sp_solve_options *defaults,
-                          sp_error *err)
+int sp_take_solve_options(const sp_solve_options **given, sp_solve_options *defaults, sp_error *err)
 {
     if (!*given) {
         sp_solve_options_init(defaults);

@@ -37,10 +37,10 @@ enum {
 
 /* Filled by every function that takes it (when not NULL). */
 typedef struct sp_error {
-    int code;           /* one of the SP_E* codes; SP_OK after success */
-    char message[512];  /* human-readable, names the record and field when there is one */
-    char record[160];   /* e.g. "staff 'EH-07'"; empty when not about a record */
-    char field[64];     /* e.g. "contracted_hours"; empty when not about a field */
+    int code;          /* one of the SP_E* codes; SP_OK after success */
+    char message[512]; /* human-readable, names the record and field when there is one */
+    char record[160];  /* e.g. "staff 'EH-07'"; empty when not about a record */
+    char field[64];    /* e.g. "contracted_hours"; empty when not about a field */
 } sp_error;
 
 /* Static text for an error code. */
@@ -127,15 +127,15 @@ typedef struct sp_progress_snapshot {
     double seconds;        /* since the solve started */
 } sp_progress_snapshot;
 int sp_progress_new(sp_progress **out, sp_error *err);
-void sp_progress_free(sp_progress *progress); /* accepts NULL */
+void sp_progress_free(sp_progress *progress);                                  /* accepts NULL */
 void sp_progress_read(const sp_progress *progress, sp_progress_snapshot *out); /* thread-safe */
 
 typedef struct sp_solve_options {
-    double time_limit;   /* seconds of wall clock for the whole solve; < 0 (default): none;
-                            0: stop at once (status NO_SOLUTION) */
-    double rel_gap;      /* relative MIP gap at which a stage counts as solved (default 1e-6) */
-    int log_level;       /* 0 silent (default), 1 errors, 2 progress, 3 everything (to stderr) */
-    sp_cancel *cancel;   /* may be NULL; not owned */
+    double time_limit;      /* seconds of wall clock for the whole solve; < 0 (default): none;
+                               0: stop at once (status NO_SOLUTION) */
+    double rel_gap;         /* relative MIP gap at which a stage counts as solved (default 1e-6) */
+    int log_level;          /* 0 silent (default), 1 errors, 2 progress, 3 everything (to stderr) */
+    sp_cancel *cancel;      /* may be NULL; not owned */
     const char *model_file; /* if not NULL, the first stage's model is written there (free MPS)
                                for inspection with other solvers; not owned */
     sp_progress *progress;  /* may be NULL; not owned: the solve posts its best objective and
@@ -146,10 +146,10 @@ typedef struct sp_solve_options {
 void sp_solve_options_init(sp_solve_options *opts);
 
 enum {
-    SP_STATUS_OPTIMAL = 0,     /* every objective stage proved optimal (within rel_gap) */
-    SP_STATUS_FEASIBLE = 1,    /* a plan, but not proved optimal: see gap and stop reason */
-    SP_STATUS_INFEASIBLE = 2,  /* the hard rules contradict each other */
-    SP_STATUS_NO_SOLUTION = 3  /* stopped (time limit or cancel) before any plan was found */
+    SP_STATUS_OPTIMAL = 0,    /* every objective stage proved optimal (within rel_gap) */
+    SP_STATUS_FEASIBLE = 1,   /* a plan, but not proved optimal: see gap and stop reason */
+    SP_STATUS_INFEASIBLE = 2, /* the hard rules contradict each other */
+    SP_STATUS_NO_SOLUTION = 3 /* stopped (time limit or cancel) before any plan was found */
 };
 
 enum { SP_STOP_NONE = 0, SP_STOP_TIME_LIMIT = 1, SP_STOP_CANCELLED = 2 };
@@ -188,10 +188,10 @@ typedef struct sp_assignment {
     const char *skill_id;
     const char *site_id;
     int period;
-    size_t demand_index;  /* order in which the demand was added, from 0 */
-    double hours;         /* hours worked for the demand */
-    double travel_hours;  /* travel time that goes with them */
-    double cost;          /* pay for hours and travel */
+    size_t demand_index; /* order in which the demand was added, from 0 */
+    double hours;        /* hours worked for the demand */
+    double travel_hours; /* travel time that goes with them */
+    double cost;         /* pay for hours and travel */
 } sp_assignment;
 
 typedef struct sp_unmet {
@@ -221,13 +221,13 @@ typedef struct sp_resilience {
     const char *skill_id;
     double hours_demanded;
     double hours_received;
-    int distinct_people;        /* people giving at least the minimum engagement hours */
-    double largest_share;       /* largest one-person share of hours_demanded */
+    int distinct_people;          /* people giving at least the minimum engagement hours */
+    double largest_share;         /* largest one-person share of hours_demanded */
     const char *largest_staff_id; /* who carries it; NULL when nobody serves */
-    int min_people;             /* the rule (0 without one) */
-    double max_share;           /* the rule (1 without one) */
-    int people_short;           /* max(0, min_people - distinct_people) */
-    double share_excess_hours;  /* hours carried above max_share, summed over people */
+    int min_people;               /* the rule (0 without one) */
+    double max_share;             /* the rule (1 without one) */
+    int people_short;             /* max(0, min_people - distinct_people) */
+    double share_excess_hours;    /* hours carried above max_share, summed over people */
 } sp_resilience;
 
 typedef struct sp_term {
@@ -246,8 +246,8 @@ void sp_solution_free(sp_solution *sol);
 
 int sp_solution_status(const sp_solution *sol);
 int sp_solution_stop_reason(const sp_solution *sol);
-double sp_solution_gap(const sp_solution *sol);     /* largest term gap */
-double sp_solution_seconds(const sp_solution *sol); /* wall clock of the whole solve */
+double sp_solution_gap(const sp_solution *sol);           /* largest term gap */
+double sp_solution_seconds(const sp_solution *sol);       /* wall clock of the whole solve */
 double sp_solution_build_seconds(const sp_solution *sol); /* of which building the model */
 /* Fills term for SP_TERM_* index t; returns SP_ERANGE for a bad index. */
 int sp_solution_term(sp_term *out, const sp_solution *sol, int t);
@@ -274,12 +274,12 @@ int sp_selftest_glpk_trap(sp_error *err);
 
 /* Error codes of the store, in addition to the SP_E* codes above. */
 enum {
-    SP_EBUSY = -7,      /* another connection held the lock past the busy timeout */
-    SP_ENODB = -8,      /* missing, unreadable, corrupt, not a staffpool database, or from a newer
-                           staffpool; a missing path is never created (except by sp_store_create) */
-    SP_EREADONLY = -9,  /* a write was asked of a database that is read-only */
-    SP_ECHANGED = -10,  /* the inputs changed while a plan was solved: the plan was not written */
-    SP_EDB = -11        /* any other SQLite failure (I/O error, disk full...): message has its text */
+    SP_EBUSY = -7,     /* another connection held the lock past the busy timeout */
+    SP_ENODB = -8,     /* missing, unreadable, corrupt, not a staffpool database, or from a newer
+                          staffpool; a missing path is never created (except by sp_store_create) */
+    SP_EREADONLY = -9, /* a write was asked of a database that is read-only */
+    SP_ECHANGED = -10, /* the inputs changed while a plan was solved: the plan was not written */
+    SP_EDB = -11 /* any other SQLite failure (I/O error, disk full...): message has its text */
 };
 
 enum { SP_STORE_SCHEMA_VERSION = 4 };
@@ -343,9 +343,9 @@ long long sp_inputs_demand_id(const sp_inputs *inputs, size_t index);
 /* The nightly write. When sol has a plan: one BEGIN IMMEDIATE transaction checks that the inputs
  * still hash as they did when read, records the run, writes the plan keyed by the run id and
  * makes it current, then commits; the previous current plan is untouched until that commit. When
- * sol has no plan (infeasible, stopped), only the run is recorded. If the inputs changed, nothing is
- * written but a run with status "inputs_changed"; returns SP_ECHANGED. *run_id receives the id of
- * the recorded run (0 when none could be recorded). command is a short text for the run history
+ * sol has no plan (infeasible, stopped), only the run is recorded. If the inputs changed, nothing
+ * is written but a run with status "inputs_changed"; returns SP_ECHANGED. *run_id receives the id
+ * of the recorded run (0 when none could be recorded). command is a short text for the run history
  * (borrowed). inputs and sol are borrowed. */
 int sp_store_write_plan(long long *run_id, sp_store *store, const sp_inputs *inputs,
                         const sp_solution *sol, const char *command, sp_error *err);
@@ -418,15 +418,15 @@ int sp_store_save_agreements(sp_store *store, const sp_table_rows *tables, size_
  * transaction with sp_store_read_end before solving. Free with sp_snapshot_free. */
 typedef struct sp_snapshot sp_snapshot;
 int sp_store_redeploy_read_begin(sp_snapshot **out, sp_store *store, sp_error *err);
-int sp_store_read_end(sp_store *store, sp_error *err); /* ends the read transaction */
-void sp_snapshot_free(sp_snapshot *snapshot);          /* accepts NULL */
+int sp_store_read_end(sp_store *store, sp_error *err);     /* ends the read transaction */
+void sp_snapshot_free(sp_snapshot *snapshot);              /* accepts NULL */
 const char *sp_snapshot_hash(const sp_snapshot *snapshot); /* owned by snapshot */
 /* How one redeployment run ended, for the run history. Strings borrowed; message may be NULL. */
 typedef struct sp_run_info {
-    const char *status; /* "optimal", "feasible", "no_solution", ... */
+    const char *status;     /* "optimal", "feasible", "no_solution", ... */
     const char *stopped_by; /* NULL, "time_limit" or "cancelled" */
     double gap, seconds;
-    int periods;        /* the scenario's periods (<= 0: unknown) */
+    int periods; /* the scenario's periods (<= 0: unknown) */
     const char *message;
 } sp_run_info;
 /* The redeployment write, as sp_store_write_plan: one BEGIN IMMEDIATE transaction checks that
@@ -501,12 +501,12 @@ typedef struct sp_redeploy_rules {
  * home_lat/home_lon NaN, max_travel_minutes -1, redundancy_cost -1, the rest 0). Strings are
  * borrowed during the call and copied. */
 typedef struct sp_redeploy_person {
-    const char *id;            /* required */
-    const char *partner_id;    /* current employer, required */
-    const char *post_id;       /* the deleted post, may be NULL */
-    const char *site_id;       /* site of the current post, required */
-    const char *home_site_id;  /* may be NULL: then home_lat/home_lon, or the current site when
-                                  both are NaN */
+    const char *id;           /* required */
+    const char *partner_id;   /* current employer, required */
+    const char *post_id;      /* the deleted post, may be NULL */
+    const char *site_id;      /* site of the current post, required */
+    const char *home_site_id; /* may be NULL: then home_lat/home_lon, or the current site when
+                                 both are NaN */
     double home_lat, home_lon;
     int grade;                 /* 1..1000, higher is more senior */
     double pay;                /* pay per period in the current post, >= 0 */
@@ -605,20 +605,20 @@ typedef struct sp_redeploy_outcome {
     int route_to_level;
     double training_weeks;
     double training_cost;
-    double protection_cost;  /* pay protection */
-    double travel_minutes;   /* one way, home to the new post (before any relocation) */
-    double travel_cost;      /* excess travel allowance */
+    double protection_cost; /* pay protection */
+    double travel_minutes;  /* one way, home to the new post (before any relocation) */
+    double travel_cost;     /* excess travel allowance */
     int relocated;
     double relocation_cost;
-    int waiting_periods;     /* periods between the post ending and the new one starting */
-    double pool_hours;       /* hours available to the pool while waiting */
+    int waiting_periods; /* periods between the post ending and the new one starting */
+    double pool_hours;   /* hours available to the pool while waiting */
     double waiting_cost;
-    double cost;             /* training + protection + travel + relocation + waiting */
-    double redundancy_cost;  /* incurred when redundant, avoided when redeployed */
+    double cost;            /* training + protection + travel + relocation + waiting */
+    double redundancy_cost; /* incurred when redundant, avoided when redeployed */
     double misfit;
-    int reason;              /* SP_RREASON_*; NONE when redeployed */
-    int suitable_posts;      /* vacancies this person could take */
-    const char *detail;      /* a sentence explaining the outcome */
+    int reason;         /* SP_RREASON_*; NONE when redeployed */
+    int suitable_posts; /* vacancies this person could take */
+    const char *detail; /* a sentence explaining the outcome */
 } sp_redeploy_outcome;
 
 /* One vacancy (expected ones included) and who fills it. */
@@ -630,9 +630,9 @@ typedef struct sp_redeploy_fill {
     int min_level;
     int grade;
     int start;
-    int kind;               /* SP_VACANCY_* */
-    const char *person_id;  /* NULL when left open */
-    int candidates;         /* people who could take it */
+    int kind;              /* SP_VACANCY_* */
+    const char *person_id; /* NULL when left open */
+    int candidates;        /* people who could take it */
 } sp_redeploy_fill;
 
 typedef struct sp_redeploy_totals {
@@ -642,7 +642,7 @@ typedef struct sp_redeploy_totals {
     double cost_of_avoiding;        /* sum of the five above */
     double redundancy_cost_avoided; /* redundancy costs of the people redeployed */
     double redundancy_cost_incurred;
-    double net_cost;                /* cost_of_avoiding - redundancy_cost_avoided */
+    double net_cost; /* cost_of_avoiding - redundancy_cost_avoided */
     double pool_hours;
     double misfit;
 } sp_redeploy_totals;
@@ -650,8 +650,8 @@ typedef struct sp_redeploy_totals {
 /* Solves the redeployment by staged solves. Returns 0 and a new result whatever the status; a
  * negative code only for invalid options or a solver failure. opts may be NULL. Free the result
  * with sp_redeploy_result_free; it never borrows from rd. */
-int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd,
-                      const sp_solve_options *opts, sp_error *err);
+int sp_redeploy_solve(sp_redeploy_result **out, const sp_redeploy *rd, const sp_solve_options *opts,
+                      sp_error *err);
 void sp_redeploy_result_free(sp_redeploy_result *res);
 
 int sp_redeploy_result_status(const sp_redeploy_result *res);      /* SP_STATUS_* */
@@ -693,8 +693,8 @@ int sp_store_save_rota(sp_store *store, const sp_table_rows *tables, size_t n_ta
  * transaction with sp_store_read_end before solving. Free with sp_rota_snapshot_free. */
 typedef struct sp_rota_snapshot sp_rota_snapshot;
 int sp_store_rota_read_begin(sp_rota_snapshot **out, sp_store *store, sp_error *err);
-void sp_rota_snapshot_free(sp_rota_snapshot *snapshot); /* accepts NULL */
-const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snapshot); /* owned by snapshot */
+void sp_rota_snapshot_free(sp_rota_snapshot *snapshot);                   /* accepts NULL */
+const char *sp_rota_snapshot_hash(const sp_rota_snapshot *snapshot);      /* owned by snapshot */
 long long sp_rota_snapshot_newest_rota(const sp_rota_snapshot *snapshot); /* 0: none */
 /* The nightly rota write, as sp_store_write_plan: one BEGIN IMMEDIATE transaction checks that
  * the rota inputs still hash as in snapshot and that no rota was stored since, records the run
@@ -748,8 +748,8 @@ enum {
  * max_minutes -1 (none), min_consecutive 1, max_consecutive -1 (none), min_days_off 1,
  * max_weekends -1 (none), max_travel_minutes -1 (none). Strings are borrowed during the call. */
 typedef struct sp_rota_person {
-    const char *id;      /* required */
-    const char *site_id; /* home site (travel is measured from it); may be NULL */
+    const char *id;                       /* required */
+    const char *site_id;                  /* home site (travel is measured from it); may be NULL */
     int min_minutes, max_minutes;         /* total over the horizon */
     int min_consecutive, max_consecutive; /* working days in a run */
     int min_days_off;                     /* days off in a run */
@@ -780,11 +780,11 @@ int sp_rota_add_partner(sp_rota *rota, const char *id, sp_error *err);
 int sp_rota_add_site(sp_rota *rota, const char *id, const char *partner_id, sp_error *err);
 /* A site with coordinates (degrees: latitude -90..90, longitude -180..180), for travel times;
  * nothing is added when a field is wrong. */
-int sp_rota_add_located_site(sp_rota *rota, const char *id, const char *partner_id,
-                             double latitude, double longitude, sp_error *err);
+int sp_rota_add_located_site(sp_rota *rota, const char *id, const char *partner_id, double latitude,
+                             double longitude, sp_error *err);
 /* Sets or replaces the coordinates of a site. */
-int sp_rota_set_site_location(sp_rota *rota, const char *site_id, double latitude,
-                              double longitude, sp_error *err);
+int sp_rota_set_site_location(sp_rota *rota, const char *site_id, double latitude, double longitude,
+                              sp_error *err);
 /* One-way minutes (0..100000) between two different sites, also used for the way back unless
  * that direction is given itself; overrides coordinates. */
 int sp_rota_set_travel_minutes(sp_rota *rota, const char *from_site, const char *to_site,
@@ -799,8 +799,7 @@ int sp_rota_add_skill(sp_rota *rota, const char *id, sp_error *err);
 int sp_rota_add_shift(sp_rota *rota, const char *id, int start_minute, int length_minutes,
                       const char *site_id, const char *skill_id, sp_error *err);
 /* Adds a site / a skill to a shift type's lists: it serves every (site, skill) pair. */
-int sp_rota_add_shift_site(sp_rota *rota, const char *shift_id, const char *site_id,
-                           sp_error *err);
+int sp_rota_add_shift_site(sp_rota *rota, const char *shift_id, const char *site_id, sp_error *err);
 int sp_rota_add_shift_skill(sp_rota *rota, const char *shift_id, const char *skill_id,
                             sp_error *err);
 /* Categories spread fairly within contracts: night (0/1) and unpopular (0/1). */
@@ -821,8 +820,8 @@ int sp_rota_add_day_off(sp_rota *rota, const char *person_id, int day, sp_error 
 /* on = 1: wants to work exactly that shift type that day, at any of its posts (weight paid
  * unless granted); on = 0: wants not to work it (weight paid if assigned). weight 0..1e6; one
  * on-request per (person, day). */
-int sp_rota_add_request(sp_rota *rota, const char *person_id, int day, const char *shift_id,
-                        int on, double weight, sp_error *err);
+int sp_rota_add_request(sp_rota *rota, const char *person_id, int day, const char *shift_id, int on,
+                        double weight, sp_error *err);
 /* Cover of (day, shift) at the shift's only post (fails naming "site"/"skill" when the shift
  * serves more than one). Target `requirement` >= 0, weights per person under / over it, and a
  * hard minimum 0..requirement. Each (day, post) once; posts not given have target 0 and no
@@ -863,15 +862,15 @@ typedef struct sp_rota_assignment {
 
 /* Why a post is under-covered (the first category that holds, checked in this order). */
 enum {
-    SP_RGAP_NONE = 0,         /* covered */
-    SP_RGAP_NO_SKILL = 1,     /* nobody holds the skill */
-    SP_RGAP_NO_REACH = 2,     /* everyone holding it is out of travel reach of the site */
-    SP_RGAP_OFF = 3,          /* everyone qualified and in reach is off that day (or may not work
-                                 the shift type) */
-    SP_RGAP_BUSY = 4,         /* everyone qualified, in reach and available works elsewhere or
-                                 would break a hard rule by taking it */
-    SP_RGAP_TRADE_OFF = 5,    /* someone could take it within the hard rules: the optimum left it */
-    SP_RGAP_NOT_PROVED = 6    /* someone could take it; the search stopped before proving why not */
+    SP_RGAP_NONE = 0,      /* covered */
+    SP_RGAP_NO_SKILL = 1,  /* nobody holds the skill */
+    SP_RGAP_NO_REACH = 2,  /* everyone holding it is out of travel reach of the site */
+    SP_RGAP_OFF = 3,       /* everyone qualified and in reach is off that day (or may not work
+                              the shift type) */
+    SP_RGAP_BUSY = 4,      /* everyone qualified, in reach and available works elsewhere or
+                              would break a hard rule by taking it */
+    SP_RGAP_TRADE_OFF = 5, /* someone could take it within the hard rules: the optimum left it */
+    SP_RGAP_NOT_PROVED = 6 /* someone could take it; the search stopped before proving why not */
 };
 
 /* Cover of one (day, shift, site, skill) in the roster. reason: NULL when met, else a sentence

@@ -9,26 +9,26 @@
 
 static int harness_passed, harness_failed;
 
-#define CHECK(cond)                                                                                 \
-    do {                                                                                            \
-        if (cond) {                                                                                 \
-            harness_passed++;                                                                       \
-        } else {                                                                                    \
-            harness_failed++;                                                                       \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            harness_passed++;                                                                      \
+        } else {                                                                                   \
+            harness_failed++;                                                                      \
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
-        }                                                                                           \
+        }                                                                                          \
     } while (0)
 
 #define CHECK_NEAR(a, b, tol) CHECK(fabs((double)(a) - (double)(b)) <= (tol))
 #define CHECK_STR(a, b) CHECK((a) != NULL && strcmp((a), (b)) == 0)
 #define CHECK_HAS(haystack, needle) CHECK(strstr((haystack), (needle)) != NULL)
 
-#define RUN(test)                                                                                   \
-    do {                                                                                            \
-        int failed_before_ = harness_failed;                                                        \
-        test();                                                                                     \
-        if (harness_failed != failed_before_)                                                       \
-            fprintf(stderr, "  in %s\n", #test);                                                    \
+#define RUN(test)                                                                                  \
+    do {                                                                                           \
+        int failed_before_ = harness_failed;                                                       \
+        test();                                                                                    \
+        if (harness_failed != failed_before_)                                                      \
+            fprintf(stderr, "  in %s\n", #test);                                                   \
     } while (0)
 
 static int harness_report(void)

@@ -8,7 +8,8 @@
 
 /* min x1 + 2 x2  s.t.  x1 + x2 >= 1,  x1 <= 0.5 (a row).  Optimum x = (0.5, 0.5), value 1.5.
  * Duals: y1 = 2 (x2 basic: 2 - y1 = 0), y2 = -1 (x1 basic: 1 - y1 - y2 = 0). Then a column
- * x3 (cost 0.5, in row 1) prices out at 0.5 - 2 < 0; with it: x3 = 1, value 0.5, y1 = 0.5, y2 = 0. */
+ * x3 (cost 0.5, in row 1) prices out at 0.5 - 2 < 0; with it: x3 = 1, value 0.5, y1 = 0.5, y2 = 0.
+ */
 static void test_duals_by_hand(void)
 {
     sp_master *ms = sp_master_new();

@@ -193,9 +193,9 @@ static void test_strict_order_and_reasons(void)
      * Redundancy costs nothing here, so only the strict order makes the dearer plan win. */
     CHECK(add_person(rd, "p1", 5, 0, 60, &err) == SP_OK);
     CHECK(add_person(rd, "p2", 5, 0, 60, &err) == SP_OK);
-    CHECK(add_person(rd, "low", 2, 0, 60, &err) == SP_OK);     /* every post is above grade 2 */
-    CHECK(add_person(rd, "far", 5, 55.0, 30, &err) == SP_OK);  /* hours away, will not move */
-    CHECK(add_person(rd, "quiet", 5, 0, 60, &err) == SP_OK);   /* noise 1: no route from it */
+    CHECK(add_person(rd, "low", 2, 0, 60, &err) == SP_OK);    /* every post is above grade 2 */
+    CHECK(add_person(rd, "far", 5, 55.0, 30, &err) == SP_OK); /* hours away, will not move */
+    CHECK(add_person(rd, "quiet", 5, 0, 60, &err) == SP_OK);  /* noise 1: no route from it */
     sp_redeploy_add_person_skill(rd, "p1", "food", 3, &err);
     sp_redeploy_add_person_skill(rd, "p2", "food", 3, &err);
     sp_redeploy_add_person_skill(rd, "p2", "noise", 2, &err);

@@ -11,10 +11,22 @@
 
 static char dir[256];
 
-#define T(s) {SP_VALUE_TEXT, 0, 0, (s)}
-#define I(v) {SP_VALUE_INT, (v), 0, NULL}
-#define R(v) {SP_VALUE_REAL, 0, (v), NULL}
-#define N {SP_VALUE_NULL, 0, 0, NULL}
+#define T(s)                                                                                       \
+    {                                                                                              \
+        SP_VALUE_TEXT, 0, 0, (s)                                                                   \
+    }
+#define I(v)                                                                                       \
+    {                                                                                              \
+        SP_VALUE_INT, (v), 0, NULL                                                                 \
+    }
+#define R(v)                                                                                       \
+    {                                                                                              \
+        SP_VALUE_REAL, 0, (v), NULL                                                                \
+    }
+#define N                                                                                          \
+    {                                                                                              \
+        SP_VALUE_NULL, 0, 0, NULL                                                                  \
+    }
 
 static sp_store *pool_db(const char *name)
 {
@@ -39,8 +51,8 @@ static int save_inputs(sp_store *st, const char *staff, const char *date, sp_err
 {
     static sp_value shifts[] = {T("E"), T("Early"), I(420), I(480), N, N};
     static sp_value posts[] = {T("E"), T("S"), T("food")};
-    sp_value people[] = {T("p1"), T("full"), I(0), I(2400), N, N, N, N,
-                         T(staff), N, N, N, N, N, N, N};
+    sp_value people[] = {T("p1"),  T("full"), I(0), I(2400), N, N, N, N,
+                         T(staff), N,         N,    N,       N, N, N, N};
     sp_value absence[] = {N, T("p1"), T(date), T(date), T("it's \"training\"; DROP TABLE runs")};
     sp_table_rows tables[] = {
         {"rota_shifts", 1, 6, shifts},
@@ -67,11 +79,11 @@ static long long count(sp_store *st, const char *table, long long id)
 static int write_rota(long long *run, sp_store *st, const sp_rota_snapshot *snap,
                       const char *status, sp_error *err)
 {
-    sp_value head[] = {T("2027-01-04"), I(7), T(status), N, R(5), R(5), R(0), R(0.1), I(0),
-                       I(10), I(10), I(5), I(1), I(0), I(0)};
+    sp_value head[] = {T("2027-01-04"), I(7),  T(status), N,    R(5), R(5), R(0), R(0.1), I(0),
+                       I(10),           I(10), I(5),      I(1), I(0), I(0)};
     sp_value penalties[] = {T("cover_under"), R(5)};
-    sp_value assignment[] = {T("2027-01-05"), T("p2"), T("E"), T("S"), T("food"),
-                             T("2027-01-05T07:00"), I(480), I(0), I(0)};
+    sp_value assignment[] = {T("2027-01-05"),       T("p2"), T("E"), T("S"), T("food"),
+                             T("2027-01-05T07:00"), I(480),  I(0),   I(0)};
     sp_table_rows tables[] = {
         {"rotas", 1, 15, head},
         {"rota_penalties", 1, 2, penalties},
